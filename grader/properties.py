@@ -1,0 +1,47 @@
+"""Property checks: relations a correct answer satisfies beyond fixed cases.
+
+A property is a function in a question's solution module, named in its YAML under
+``grading.properties``.  It receives a seeded ``torch.Generator`` and returns a
+``Property``: the calls to make (positional arguments, evaluated by the learner's code in
+the child) and a judge that runs in the trusted parent on the returned values and says
+what is wrong, or ``None`` when the property holds.  The judge only ever sees plain
+decoded values (tensors, numbers, tuples), never the learner's objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Optional, Sequence
+
+import torch
+
+
+@dataclass(frozen=True)
+class Property:
+    calls: Sequence[Sequence[Any]]
+    judge: Callable[[list[Any]], Optional[str]]
+
+
+def greatest_difference(actual: torch.Tensor, expected: torch.Tensor) -> tuple[float, tuple[int, ...]]:
+    """Largest absolute difference (in float64) and where it is."""
+    diff = (actual.detach().double() - expected.detach().double()).abs()
+    diff = torch.where(torch.isnan(diff), torch.full_like(diff, float("inf")), diff)
+    if diff.numel() == 0:
+        return 0.0, ()
+    flat = int(diff.argmax())
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), diff.shape)) if diff.dim() else ()
+    return float(diff.reshape(-1)[flat]), index
+
+
+def mismatch(actual: Any, expected: torch.Tensor, *, rtol: float, atol: float, what: str) -> Optional[str]:
+    """A one-line reason when ``actual`` is not a tensor close to ``expected``, else None."""
+    if not isinstance(actual, torch.Tensor):
+        return f"{what}: expected a tensor, got {type(actual).__name__}"
+    if tuple(actual.shape) != tuple(expected.shape):
+        return f"{what}: shape {tuple(actual.shape)} differs from {tuple(expected.shape)}"
+    a, e = actual.double(), expected.double()
+    ok = torch.isclose(a, e, rtol=rtol, atol=atol)
+    if bool(ok.all()):
+        return None
+    diff, index = greatest_difference(a, e)
+    return f"{what}: greatest difference {diff:.3g} at index {index}"

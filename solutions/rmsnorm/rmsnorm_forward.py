@@ -1,0 +1,52 @@
+import torch
+
+from grader.properties import Property, mismatch
+
+
+def rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    # x: (..., dim), weight: (dim,)
+    xf = x.float()
+    normed = xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)
+    return normed.type_as(x) * weight
+
+
+# Known mistakes: same signature, each wrong in one named way.
+
+def mistake_mean_subtraction(x, weight, eps=1e-5):
+    xf = x.float()
+    xc = xf - xf.mean(-1, keepdim=True)
+    return (xc * torch.rsqrt(xc.pow(2).mean(-1, keepdim=True) + eps)).type_as(x) * weight
+
+
+def mistake_eps_outside_root(x, weight, eps=1e-5):
+    xf = x.float()
+    return (xf / (xf.pow(2).mean(-1, keepdim=True).sqrt() + eps)).type_as(x) * weight
+
+
+def mistake_no_weight(x, weight, eps=1e-5):
+    xf = x.float()
+    return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)).type_as(x)
+
+
+def mistake_no_float32_upcast(x, weight, eps=1e-5):
+    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * weight
+
+
+def prop_rescaling_invariance(gen: torch.Generator) -> Property:
+    x = torch.randn(3, 5, 64, generator=gen)
+    weight = torch.randn(64, generator=gen) * 0.5 + 1.0
+    scales = (1.0, 0.37, 8.0, 250.0)
+    calls = [(x * c, weight, 1e-12) for c in scales]
+
+    def judge(outputs: list) -> str | None:
+        # Anchor on the true answer first, so that a constant output cannot pass.
+        problem = mismatch(outputs[0], rms_norm(x, weight, 1e-12), rtol=1e-4, atol=1e-5, what="rms_norm(x)")
+        if problem:
+            return problem
+        for c, out in zip(scales[1:], outputs[1:]):
+            problem = mismatch(out, outputs[0], rtol=1e-4, atol=1e-5, what=f"rms_norm({c} * x) vs rms_norm(x)")
+            if problem:
+                return problem
+        return None
+
+    return Property(calls=calls, judge=judge)
