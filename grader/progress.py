@@ -1,0 +1,167 @@
+"""The learner's progress: graded attempts, quiz answers and hints, in SQLite.
+
+One database under the user's data directory (or $LLAMAPREP_HOME).  WAL journaling and
+one short transaction per record: a run killed mid-write loses nothing already
+committed, and two runs at once wait for each other instead of corrupting the file.
+The schema is versioned with PRAGMA user_version; MIGRATIONS upgrades older files.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+MIGRATIONS = [
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        question TEXT NOT NULL,
+        at REAL NOT NULL,
+        score REAL NOT NULL,
+        max_score REAL NOT NULL,
+        hints_used INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX attempts_question ON attempts(question);
+    CREATE TABLE quiz_answers (
+        id INTEGER PRIMARY KEY,
+        question TEXT NOT NULL,
+        at REAL NOT NULL,
+        answer TEXT NOT NULL,
+        correct INTEGER NOT NULL
+    );
+    CREATE TABLE hints (
+        question TEXT PRIMARY KEY,
+        shown INTEGER NOT NULL
+    );
+    """,
+]
+
+
+class ProgressError(Exception):
+    """The progress store cannot be used (read-only, full, corrupt): a one-line reason."""
+
+
+def data_dir() -> Path:
+    home = os.environ.get("LLAMAPREP_HOME")
+    if home:
+        return Path(home)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("llamaprep", appauthor=False))
+
+
+@dataclass
+class Best:
+    score: float
+    max_score: float
+    attempts: int
+    last: float
+
+
+class Progress:
+    def __init__(self, path: Optional[Path] = None):
+        self.path = path or data_dir() / "progress.sqlite3"
+        self._conn: Optional[sqlite3.Connection] = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                self._migrate(conn)
+            except (OSError, sqlite3.Error) as exc:
+                raise ProgressError(f"cannot use the progress file {self.path}: {exc}") from None
+            self._conn = conn
+        return self._conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise ProgressError(f"progress file is from a newer llamaprep (schema {version})")
+        for number in range(version, len(MIGRATIONS)):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] == number:
+                    for statement in MIGRATIONS[number].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise ProgressError(f"cannot write the progress file {self.path}: {exc}") from None
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        try:
+            return self._connect().execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise ProgressError(f"cannot read the progress file {self.path}: {exc}") from None
+
+    # -- records
+    def record_attempt(self, question: str, score: float, max_score: float) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO attempts(question, at, score, max_score, hints_used) VALUES (?, ?, ?, ?, ?)",
+                (question, time.time(), score, max_score, self._hints_shown(conn, question)),
+            )
+
+    def record_quiz(self, question: str, answer: str, correct: bool) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO quiz_answers(question, at, answer, correct) VALUES (?, ?, ?, ?)",
+                (question, time.time(), answer, int(correct)),
+            )
+
+    @staticmethod
+    def _hints_shown(conn: sqlite3.Connection, question: str) -> int:
+        row = conn.execute("SELECT shown FROM hints WHERE question = ?", (question,)).fetchone()
+        return row[0] if row else 0
+
+    def hints_shown(self, question: str) -> int:
+        rows = self._read("SELECT shown FROM hints WHERE question = ?", (question,))
+        return rows[0][0] if rows else 0
+
+    def reveal_hint(self, question: str, total: int) -> int:
+        """Count one more hint as shown (up to ``total``); returns how many are shown now."""
+        with self._write() as conn:
+            shown = min(total, self._hints_shown(conn, question) + 1)
+            conn.execute(
+                "INSERT INTO hints(question, shown) VALUES (?, ?) ON CONFLICT(question) DO UPDATE SET shown = excluded.shown",
+                (question, shown),
+            )
+        return shown
+
+    # -- queries
+    def best(self) -> dict[str, Best]:
+        rows = self._read(
+            "SELECT question, MAX(score / max_score), max_score, COUNT(*), MAX(at) FROM attempts "
+            "WHERE max_score > 0 GROUP BY question"
+        )
+        return {q: Best(score=frac * mx, max_score=mx, attempts=n, last=last) for q, frac, mx, n, last in rows}
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,156 @@
+"""Terminal rendering with rich: tables, questions, grade reports.  No grading logic here."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from rich import box
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from grader.bank import Bank, Question
+from grader.i18n import t
+from grader.progress import Best
+from grader.results import GradeReport, QuestionResult
+from grader.schema import CodeQuestion, Topic
+
+STATUS_STYLE = {
+    "passed": "bold green",
+    "failed": "bold red",
+    "error": "bold red",
+    "timeout": "bold yellow",
+    "forbidden": "bold magenta",
+    "crashed": "bold red",
+}
+
+
+def fmt_points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def question_table(bank: Bank, questions: list[Question], best: dict[str, Best], lang: str, width: int = 80) -> Table:
+    show_title = width >= 120  # titles only where they fit; ids are what commands take
+    table = Table(title=t("list.title", lang), box=box.SIMPLE_HEAVY, expand=False)
+    table.add_column(t("col.id", lang), style="cyan", no_wrap=True)
+    table.add_column(t("col.topic", lang))
+    table.add_column(t("col.kind", lang))
+    table.add_column(t("col.difficulty", lang))
+    table.add_column(t("col.points", lang), justify="right")
+    table.add_column(t("col.best", lang), justify="right")
+    if show_title:
+        table.add_column(t("col.title", lang), overflow="fold")
+    for q in questions:
+        b = best.get(q.id)
+        best_text = Text("-", style="dim")
+        if b is not None:
+            full = abs(b.score - b.max_score) < 1e-9
+            best_text = Text(f"{fmt_points(b.score)}/{fmt_points(b.max_score)}", style="green" if full else "yellow")
+        row = [q.id, q.topic, t(f"kind.{q.kind}", lang), t(f"difficulty.{q.difficulty}", lang), fmt_points(q.points), best_text]
+        table.add_row(*row, *([q.title.get(lang)] if show_title else []))
+    return table
+
+
+def topic_intro(topic: Topic, lang: str) -> Panel:
+    body = Text()
+    body.append(f"{topic.name.get(lang)}\n", style="bold green")
+    body.append(f"{t('practice.source_called', lang)}: ", style="dim")
+    body.append(f"“{topic.source_name}”", style="red strike")
+    if topic.myth:
+        body.append(f"  ({topic.myth})", style="dim")
+    body.append("\n\n")
+    body.append(topic.intro.get(lang))
+    return Panel(body, title=topic.topic, border_style="blue")
+
+
+def corrections_table(q: Question, lang: str) -> Optional[Table]:
+    if not q.claims:
+        return None
+    table = Table(box=box.ROUNDED, show_lines=True, expand=True)
+    table.add_column(t("practice.source_says", lang), style="red", ratio=1, overflow="fold")
+    table.add_column(t("practice.truth", lang), style="green", ratio=1, overflow="fold")
+    quotes = Text()
+    for i, claim in enumerate(q.claims):
+        if i:
+            quotes.append("\n\n")
+        quotes.append(f"[{claim.myth}] ", style="bold")
+        quotes.append(f"「{claim.quote_zh}」")
+        if lang != "zh":
+            quotes.append(f"\n“{claim.quote_en}”", style="italic")
+    truth = Text(q.correction.get(lang) if q.correction else "")
+    table.add_row(quotes, truth)
+    return table
+
+
+def question_view(q: Question, lang: str, hints_shown: int) -> Group:
+    parts: list = [Text(f"{q.title.get(lang)}  ({q.id})", style="bold")]
+    parts.append(Markdown(q.prompt.get(lang)))
+    table = corrections_table(q, lang)
+    if table is not None:
+        parts.append(table)
+    if q.sources:
+        src = Text(f"{t('practice.sources', lang)}:\n", style="bold")
+        for s in q.sources:
+            src.append(f"  • {s.title} — {s.url}\n")
+        parts.append(src)
+    if isinstance(q, CodeQuestion):
+        parts.append(Text.assemble((f"{t('practice.signature', lang)}: ", "bold"), (q.signature, "cyan")))
+        if q.hints:
+            parts.append(Text(t("practice.hints", lang, shown=hints_shown, total=len(q.hints), id=q.id), style="dim"))
+    return Group(*parts)
+
+
+def _details(case, lang: str) -> Text:
+    text = Text()
+    if case.status == "passed":
+        return text
+    if case.mistake and case.explanation:
+        text.append(t("grade.mistake", lang, id=case.mistake) + ": ", style="bold magenta")
+        text.append(case.explanation.get(lang) or case.explanation["en"])
+        text.append("\n")
+        message = case.message.split(" — this matches the known mistake")[0]
+    else:
+        message = case.message
+    if not case.visible and case.description:
+        text.append(f"[{t('grade.hidden', lang)}: {case.description}] ", style="dim")
+    text.append(message)
+    return text
+
+
+def question_report(result: QuestionResult, bank: Bank, lang: str) -> Group:
+    q = bank.questions.get(result.id)
+    title = q.title.get(lang) if q else result.id
+    table = Table(title=f"{result.id} — {title}", box=box.SIMPLE_HEAVY, expand=True, title_justify="left")
+    table.add_column(t("col.case", lang), ratio=3, overflow="fold")
+    table.add_column(t("col.points", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.status", lang), no_wrap=True)
+    table.add_column(t("col.details", lang), ratio=5, overflow="fold")
+    for case in result.cases:
+        name = case.name_zh if lang == "zh" and case.name_zh else case.name
+        table.add_row(
+            name,
+            f"{fmt_points(case.score)}/{fmt_points(case.max_score)}",
+            Text(t(f"status.{case.status}", lang), style=STATUS_STYLE.get(case.status, "")),
+            _details(case, lang),
+        )
+    parts: list = [table]
+    for case in result.cases:
+        if case.status != "passed" and case.output.strip():
+            parts.append(Text(t("grade.printed", lang, case=case.name), style="dim"))
+            parts.append(Text(case.output.rstrip()[:1200], style="dim"))
+            break
+    style = "bold green" if result.full_marks else "bold yellow"
+    parts.append(Text(f"{t('grade.total', lang)}: {fmt_points(result.score)}/{fmt_points(result.max_score)}", style=style))
+    return Group(*parts)
+
+
+def grade_report(console: Console, report: GradeReport, bank: Bank, lang: str) -> None:
+    for result in report.questions:
+        console.print(question_report(result, bank, lang))
+        console.print()
+    if len(report.questions) > 1:
+        style = "bold green" if report.full_marks else "bold yellow"
+        console.print(Text(f"{t('grade.total', lang)}: {fmt_points(report.score)}/{fmt_points(report.max_score)}", style=style))
+    console.print(t("grade.full", lang) if report.full_marks else t("grade.lost", lang))
