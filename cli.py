@@ -13,30 +13,45 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from grader import completion
 from grader.bank import Bank, BankError, extra_banks_from_env, load_bank
-from grader.i18n import resolve_lang, t
+from grader.i18n import argv_lang, resolve_lang, t
 from grader.progress import Progress, ProgressError
+
+# Help text is built when this module is imported, before typer parses --lang.
+UI_LANG = resolve_lang(argv_lang(sys.argv))
+
+
+def _h(key: str) -> str:
+    return t(key, UI_LANG)
+
 
 app = typer.Typer(
     name="llamaprep",
-    help="Interview prep for Llama internals — RoPE, RMSNorm, GQA — graded in your terminal.",
+    help=_h("help.app"),
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
 )
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-Lang = Annotated[Optional[str], typer.Option("--lang", help="Language: en or zh (default: $LLAMAPREP_LANG, else the locale).")]
-Workspace = Annotated[
-    Optional[str], typer.Option("--workspace", help="Your files' folder (default: $LLAMAPREP_WORKSPACE, else ./llamaprep-work).")
-]
-Banks = Annotated[Optional[list[str]], typer.Option("--bank", help="Extra bank folder (repeatable; also $LLAMAPREP_BANK).")]
+Lang = Annotated[Optional[str], typer.Option("--lang", help=_h("help.opt.lang"))]
+Workspace = Annotated[Optional[str], typer.Option("--workspace", help=_h("help.opt.workspace"))]
+Banks = Annotated[Optional[list[str]], typer.Option("--bank", help=_h("help.opt.bank"))]
+QuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.question_ids)]
+CodeQuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.code_question_ids)]
 
 
-def fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+def fail(message: str, code: int = 2, lang: Optional[str] = None) -> None:
+    from rich.markup import escape
+
+    prefix = t("error.prefix", lang or UI_LANG).lower()
+    err.print(f"[bold red]{prefix}:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def warn(message: str, lang: Optional[str] = None) -> None:
+    err.print(f"{t('warning.prefix', lang or UI_LANG)}: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _bank(extra: Optional[list[str]]) -> Bank:
@@ -47,11 +62,13 @@ def _bank(extra: Optional[list[str]]) -> Bank:
         raise  # unreachable
 
 
-def _best() -> dict:
+def _best(bank: Bank) -> dict:
+    from grader.mastery import best_scores
+
     try:
-        return Progress().best()
+        return best_scores(bank=bank, progress=Progress())
     except ProgressError as exc:
-        err.print(f"warning: {exc}", highlight=False)
+        warn(str(exc))
         return {}
 
 
@@ -65,42 +82,41 @@ def _targets(bank: Bank, names: list[str], started: list[str]) -> list[str]:
         elif name in bank.topic_names():
             mine = [q.id for q in bank.by_topic(name, kind="code") if q.id in started]
             if not mine:
-                fail(f"you have not started any {name} question yet; run `llamaprep practice {name}` first")
+                fail(t("err.not_started", UI_LANG, topic=name))
             ids.extend(mine)
         else:
-            fail(f"unknown question or topic {name!r} (see `llamaprep list`)")
+            fail(t("err.unknown_name", UI_LANG, name=name))
     return list(dict.fromkeys(ids))
 
 
-@app.command("list")
+@app.command("list", help=_h("help.list"))
 def list_(
-    topic: Annotated[Optional[str], typer.Argument(help="Only this topic: rope, rmsnorm, gqa, llama.")] = None,
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    """Show the bank: id, kind, difficulty, points and your best score."""
     from grader import render
 
     lng = resolve_lang(lang)
     b = _bank(bank)
     if topic is not None and topic not in b.topic_names():
-        fail(f"unknown topic {topic!r}; topics: {', '.join(b.topic_names())}")
+        fail(t("err.unknown_topic", lng, topic=topic, topics=", ".join(b.topic_names())), lang=lng)
     questions = b.by_topic(topic)
     if not questions:
         out.print(t("list.empty", lng))
         return
-    out.print(render.question_table(b, questions, _best(), lng, width=out.width))
+    out.print(render.question_table(b, questions, _best(b), lng, width=out.width))
 
 
-@app.command()
+@app.command(help=_h("help.practice"))
 def practice(
-    topic_or_id: Annotated[str, typer.Argument(help="A topic (rope, rmsnorm, gqa, llama) or a question id.")],
-    reset: Annotated[bool, typer.Option("--reset", help="Start over from the stub (your file is backed up first).")] = False,
+    topic_or_id: Annotated[str, typer.Argument(help=_h("help.arg.topic_or_id"), autocompletion=completion.topics_and_ids)],
+    reset: Annotated[bool, typer.Option("--reset", help=_h("help.opt.reset"))] = False,
+    edit: Annotated[bool, typer.Option("--edit", help=_h("help.opt.edit"))] = False,
     workspace: Workspace = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    """Read a question, beside the source's claim and the correction, and get its stub to fill in."""
     from grader import render
     from grader.schema import CodeQuestion
     from grader.workspace import workspace_dir, write_stub
@@ -113,16 +129,16 @@ def practice(
         topic = q.topic
     elif topic_or_id in b.topic_names():
         topic = topic_or_id
-        best = _best()
+        best = _best(b)
         code = b.by_topic(topic, kind="code")
         unsolved = [c for c in code if not (c.id in best and abs(best[c.id].score - best[c.id].max_score) < 1e-9)]
         if not code:
-            fail(f"topic {topic!r} has no code questions")
+            fail(t("err.no_code", lng, topic=topic), lang=lng)
         if not unsolved:
             out.print(t("practice.all_solved", lng, topic=topic))
         q = (unsolved or code)[0]
     else:
-        fail(f"unknown topic or question {topic_or_id!r} (see `llamaprep list`)")
+        fail(t("err.unknown_name", lng, name=topic_or_id), lang=lng)
         return
     if topic in b.topics:
         out.print(render.topic_intro(b.topics[topic], lng))
@@ -138,7 +154,7 @@ def practice(
     try:
         path, what, backup = write_stub(ws, b, q.id, reset=reset)
     except OSError as exc:
-        fail(f"cannot write your file in {ws}: {exc.strerror or exc}")
+        fail(t("err.write_stub", lng, workspace=ws, reason=exc.strerror or exc), lang=lng)
         return
     out.print()
     out.print(t("practice.kept" if what == "kept" else "practice.wrote", lng, path=path), style="bold")
@@ -146,6 +162,19 @@ def practice(
         out.print(t("practice.reset", lng, backup=backup))
     ws_flag = f" --workspace {workspace}" if workspace else ""
     out.print(t("practice.next", lng, command=f"llamaprep grade {q.id}{ws_flag}"))
+    if edit:
+        _edit(path, lng)
+
+
+def _edit(path: Path, lng: str) -> None:
+    from grader.editor import EditorError, editor_command, open_in_editor
+
+    if editor_command() is None:
+        fail(t("err.no_editor", lng, path=path), lang=lng)
+    try:
+        open_in_editor(path)
+    except EditorError as exc:
+        fail(t("err.editor_failed", lng, editor=" ".join(editor_command() or []), reason=exc), lang=lng)
 
 
 @app.command()
@@ -231,6 +260,8 @@ def grade(
         from grader import render
 
         render.grade_report(out, report, b, lng)
+    if report.problems:
+        fail(f"the bank is broken ({report.problems[0]}); run `llamaprep validate`")
     raise typer.Exit(0 if report.full_marks else 1)
 
 

@@ -19,6 +19,16 @@ from grader.schema import Tolerance
 ToleranceFor = Callable[[str], Tolerance]
 
 
+class Unsupported:
+    """A returned value the child could only name, not send as data; never executed."""
+
+    def __init__(self, what: str):
+        self.what = str(what)[:200]
+
+    def __repr__(self) -> str:
+        return f"<{self.what}>"
+
+
 def dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
@@ -28,6 +38,8 @@ def _describe(value: Any) -> str:
         return f"a {dtype_name(value.dtype)} tensor of shape {tuple(value.shape)}"
     if value is None:
         return "None"
+    if isinstance(value, Unsupported):
+        return f"an object that is not plain data ({value.what})"
     return f"a {type(value).__name__}"
 
 

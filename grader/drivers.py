@@ -37,7 +37,7 @@ def module(entry: Callable, names: list[str], values: list[Any]) -> Any:
         for name, value in args.items():
             if name.startswith("param_"):
                 getattr(mod, name.removeprefix("param_")).copy_(value)
-    x = args["x"].detach().clone().requires_grad_(True)
+    x = args["x"].detach().requires_grad_(True)  # keeps the strides of a non-contiguous input
     out = mod(x)
     grad_out = args.get("grad_out")
     if grad_out is not None and isinstance(out, torch.Tensor) and out.requires_grad:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -39,21 +41,31 @@ def sanitize(text: Any, limit: int = 500) -> str:
 # ---------------------------------------------------------------- reference side
 
 
+_solution_lock = threading.Lock()  # class grading loads solutions from several threads
+
+
 def load_solution(path: Path, qid: str) -> ModuleType:
-    name = "llamaprep_solution_" + qid.replace("-", "_")
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
+    """The solution module, loaded once per file version: two banks may hold the same id
+    (validate checks a copy beside the original), and an edited file is loaded afresh."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    name = f"llamaprep_solution_{qid.replace('-', '_')}_{zlib.crc32(key[0].encode()):08x}"
+    with _solution_lock:
+        cached = sys.modules.get(name)
+        if cached is not None and getattr(cached, "__llamaprep_key__", None) == key:
+            return cached
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {path}")
+        module = importlib.util.module_from_spec(spec)
+        module.__llamaprep_key__ = key  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module
 
 
 def _clone(value: Any) -> Any:
@@ -231,7 +243,10 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
     expected: list[Any] = []
 
     def reference() -> None:  # computed while the child works on the same inputs
-        expected.append(drivers.DRIVERS[q.grading.driver](getattr(solution, q.entry_point), names, _clone(values)))
+        try:
+            expected.append(drivers.DRIVERS[q.grading.driver](getattr(solution, q.entry_point), names, _clone(values)))
+        except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
+            raise QuestionBroken(f"the reference solution failed on case {case.name!r}: {type(exc).__name__}: {exc}") from None
 
     outcome = session.call(names, values, meanwhile=reference)
     if not expected:
@@ -259,7 +274,10 @@ def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, che
         name_zh=check.name_zh, description=check.description, visible=check.visible,
     )
     gen = torch.Generator().manual_seed(inputs.case_seed(q.id, check.name))
-    prop: Property = getattr(solution, check.function)(gen)
+    try:
+        prop: Property = getattr(solution, check.function)(gen)
+    except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
+        raise QuestionBroken(f"property {check.name!r} could not be set up: {type(exc).__name__}: {exc}") from None
     outputs = []
     for call in prop.calls:
         values = list(call)
@@ -281,23 +299,32 @@ def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, che
     return result
 
 
+class QuestionBroken(Exception):
+    """The question itself (its reference or checks) failed: the bank needs fixing."""
+
+
 def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote) -> QuestionResult:
     started = time.monotonic()
     q = question
-    solution = load_solution(bank.solution_path(q.id), q.id)
-    points = _case_points(q)
     result = QuestionResult(id=q.id, score=0.0, max_score=q.points, file=str(submission))
-    session = Session(zygote, q, submission)
     try:
-        items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(
-            zip(q.grading.properties, points[len(q.grading.cases):])
-        )
+        solution = load_solution(bank.solution_path(q.id), q.id)
+    except Exception as exc:  # noqa: BLE001 - a broken bank becomes a result
+        return missing_file_result(q, submission, f"the question's reference cannot be loaded: {type(exc).__name__}: {exc}", broken=True)
+    points = _case_points(q)
+    session = Session(zygote, q, submission)
+    items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(zip(q.grading.properties, points[len(q.grading.cases):]))
+    try:
         for item, pts in items:
             if isinstance(item, Case):
                 case = _grade_case(session, q, solution, item, pts)
             else:
                 case = _grade_property(session, q, solution, item, pts)
             result.cases.append(case)
+    except QuestionBroken as exc:
+        result.problem = sanitize(exc)
+        for item, pts in items[len(result.cases):]:
+            result.cases.append(CaseResult(name=item.name, status="error", score=0.0, max_score=pts, message=f"not graded: {result.problem}"))
     finally:
         session.stop()
     result.score = sum(c.score for c in result.cases)
@@ -305,11 +332,13 @@ def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygo
     return result
 
 
-def missing_file_result(question: CodeQuestion, path: Path, reason: str) -> QuestionResult:
+def missing_file_result(question: CodeQuestion, path: Path, reason: str, broken: bool = False) -> QuestionResult:
     points = _case_points(question)
     specs: list[Any] = list(question.grading.cases) + list(question.grading.properties)
     cases = [CaseResult(name=s.name, status="error", score=0.0, max_score=p, message=reason, name_zh=s.name_zh) for s, p in zip(specs, points)]
-    return QuestionResult(id=question.id, score=0.0, max_score=question.points, cases=cases, file=str(path))
+    result = QuestionResult(id=question.id, score=0.0, max_score=question.points, cases=cases, file=str(path))
+    result.problem = reason if broken else None
+    return result
 
 
 def grade_submissions(*, bank: Bank, targets: Iterable[tuple[str, Path]], zygote: Optional[Zygote] = None) -> GradeReport:

@@ -60,6 +60,71 @@ STRINGS: dict[str, dict[str, str]] = {
                       "zh": "没有可评分的文件：{workspace} 中没有文件。先运行 `llamaprep practice rope`。"},
     "grade.mistake": {"en": "Known mistake '{id}'", "zh": "常见错误 '{id}'"},
     "error.prefix": {"en": "Error", "zh": "错误"},
+    "warning.prefix": {"en": "warning", "zh": "警告"},
+    # quiz
+    "quiz.none": {"en": "No quiz questions match.", "zh": "没有匹配的测验题。"},
+    "quiz.intro": {"en": "{total} questions. Answer with a letter; q stops.",
+                   "zh": "共 {total} 题。输入选项字母作答；输入 q 结束。"},
+    "quiz.question": {"en": "Question {n}/{total}", "zh": "第 {n}/{total} 题"},
+    "quiz.prompt": {"en": "Your answer ({letters}): ", "zh": "你的答案（{letters}）："},
+    "quiz.invalid": {"en": "Please answer with one of {letters} (q stops).", "zh": "请输入 {letters} 之一（输入 q 结束）。"},
+    "quiz.invalid_counted": {"en": "Not one of the choices: counted as wrong.", "zh": "不是有效选项：按答错计。"},
+    "quiz.right": {"en": "Right.", "zh": "回答正确。"},
+    "quiz.wrong": {"en": "Wrong: the answer is {letter}. {choice}", "zh": "回答错误：正确答案是 {letter}。{choice}"},
+    "quiz.score": {"en": "Score: {correct} / {asked}", "zh": "得分：{correct} / {asked}"},
+    "quiz.stopped": {"en": "(stopped after {asked} of {total} questions)", "zh": "（共 {total} 题，答了 {asked} 题后结束）"},
+    # progress
+    "progress.title": {"en": "Your progress", "zh": "学习进度"},
+    "progress.mastery": {"en": "Mastery by topic", "zh": "各主题掌握程度"},
+    "progress.topic_line": {"en": "code {code_solved}/{code_total} solved · quiz {quiz_right}/{quiz_total} right",
+                            "zh": "编程题 {code_solved}/{code_total} 已满分 · 测验 {quiz_right}/{quiz_total} 答对"},
+    "progress.col.tries": {"en": "tries", "zh": "次数"},
+    "progress.col.hints": {"en": "hints", "zh": "提示"},
+    "progress.col.last": {"en": "last", "zh": "最近"},
+    "progress.empty": {"en": "Nothing recorded yet. Start with `llamaprep practice rope` or `llamaprep quiz`.",
+                       "zh": "还没有任何记录。先运行 `llamaprep practice rope` 或 `llamaprep quiz`。"},
+    "progress.last": {"en": "Last activity: {when}, {what}", "zh": "最近一次：{when}，{what}"},
+    "progress.last.grade": {"en": "graded {id} ({score})", "zh": "评分 {id}（{score}）"},
+    "progress.last.quiz": {"en": "quiz {id} ({verdict})", "zh": "测验 {id}（{verdict}）"},
+    "progress.last.hint": {"en": "hint {n} of {id}", "zh": "查看 {id} 的第 {n} 条提示"},
+    "progress.verdict.right": {"en": "right", "zh": "答对"},
+    "progress.verdict.wrong": {"en": "wrong", "zh": "答错"},
+    "progress.next.practice": {"en": "Practise next: llamaprep practice {target}", "zh": "下一步练习：llamaprep practice {target}"},
+    "progress.next.quiz": {"en": "Practise next: llamaprep quiz {target}", "zh": "下一步练习：llamaprep quiz {target}"},
+    "progress.next.done": {"en": "Everything has full marks. Well done.", "zh": "全部满分，做得好。"},
+    "progress.reset_confirm": {"en": "Delete all recorded progress in {path}?", "zh": "删除 {path} 中的全部学习记录？"},
+    "progress.reset_done": {"en": "Progress deleted.", "zh": "学习记录已删除。"},
+    "progress.reset_kept": {"en": "Nothing deleted.", "zh": "未删除任何内容。"},
+    # watch
+    "watch.header": {"en": "Watching {path} — save to regrade, Ctrl-C to stop.",
+                     "zh": "正在监视 {path} —— 保存即重新评分，按 Ctrl-C 退出。"},
+    "watch.graded_at": {"en": "Graded at {time} (grade #{n})", "zh": "评分时间 {time}（第 {n} 次）"},
+    "watch.grading": {"en": "Grading…", "zh": "正在评分……"},
+    "watch.stopped": {"en": "Stopped watching.", "zh": "已停止监视。"},
+    "watch.polling": {"en": "(checking the file every {seconds} s)", "zh": "（每 {seconds} 秒检查一次文件）"},
+    # solution
+    "solution.title": {"en": "Reference solution of {id}", "zh": "{id} 的参考答案"},
+    "solution.locked": {"en": "the reference of {id} opens once you have full marks ({score}); use --force to see it anyway",
+                        "zh": "获得满分后才能查看 {id} 的参考答案（目前 {score}）；用 --force 强制查看"},
+    "solution.never": {"en": "not graded yet", "zh": "尚未评分"},
+    "solution.not_code": {"en": "{id} is a quiz question: `llamaprep quiz {topic}` explains its answer",
+                          "zh": "{id} 是测验题：运行 `llamaprep quiz {topic}` 查看答案解析"},
+    # errors of the commands
+    "err.unknown_id": {"en": "unknown question id {id!r} (see `llamaprep list`)", "zh": "未知的题目编号 {id!r}（见 `llamaprep list`）"},
+    "err.unknown_topic": {"en": "unknown topic {topic!r}; topics: {topics}", "zh": "未知的主题 {topic!r}；可选主题：{topics}"},
+    "err.unknown_name": {"en": "unknown topic or question {name!r} (see `llamaprep list`)",
+                         "zh": "未知的主题或题目 {name!r}（见 `llamaprep list`）"},
+    "err.not_started": {"en": "you have not started any {topic} question yet; run `llamaprep practice {topic}` first",
+                        "zh": "你还没有开始任何 {topic} 题；先运行 `llamaprep practice {topic}`"},
+    "err.no_file": {"en": "no file for {id} at {path}; run `llamaprep practice {id}` first",
+                    "zh": "{path} 处没有 {id} 的文件；先运行 `llamaprep practice {id}`"},
+    "err.no_code": {"en": "topic {topic!r} has no code questions", "zh": "主题 {topic!r} 没有编程题"},
+    "err.write_stub": {"en": "cannot write your file in {workspace}: {reason}", "zh": "无法在 {workspace} 中写入你的文件：{reason}"},
+    "err.no_editor": {"en": "no editor: set $VISUAL or $EDITOR (e.g. export EDITOR=nano); your file is {path}",
+                      "zh": "没有设置编辑器：请设置 $VISUAL 或 $EDITOR（例如 export EDITOR=nano）；你的文件是 {path}"},
+    "err.editor_failed": {"en": "cannot start the editor {editor!r}: {reason}", "zh": "无法启动编辑器 {editor!r}：{reason}"},
+    "err.count": {"en": "--count must be at least 1", "zh": "--count 至少为 1"},
+    "err.watch_code": {"en": "{id} is not a code question; `watch` regrades code", "zh": "{id} 不是编程题；`watch` 只对编程题重新评分"},
 }
 
 
@@ -77,6 +142,16 @@ def resolve_lang(option: Optional[str] = None) -> str:
     except ValueError:
         loc = ""
     return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def argv_lang(argv: list[str]) -> Optional[str]:
+    """--lang from a raw command line: help text is built before typer parses anything."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def t(key: str, lang: str = "en", **fields: object) -> str:

@@ -39,6 +39,11 @@ MIGRATIONS = [
         shown INTEGER NOT NULL
     );
     """,
+    # v2: when a hint was last revealed (the "last activity" of `llamaprep progress`).
+    """
+    ALTER TABLE hints ADD COLUMN at REAL NOT NULL DEFAULT 0;
+    CREATE INDEX quiz_answers_question ON quiz_answers(question);
+    """,
 ]
 
 
@@ -63,6 +68,35 @@ class Best:
     last: float
 
 
+@dataclass
+class QuizRecord:
+    answers: int
+    ever_correct: bool
+    last: float
+
+
+@dataclass
+class Activity:
+    kind: str  # grade | quiz | hint
+    question: str
+    at: float
+    score: Optional[float]
+    max_score: Optional[float]
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """WAL lets readers and one writer work at once.  Switching modes needs a moment with
+    no other connection; two processes opening a new file together may see 'locked'."""
+    for attempt in range(50):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            time.sleep(0.05)
+
+
 class Progress:
     def __init__(self, path: Optional[Path] = None):
         self.path = path or data_dir() / "progress.sqlite3"
@@ -70,16 +104,40 @@ class Progress:
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
+            conn = None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
+                _set_wal(conn)
+                # FULL: a committed record survives even a power cut, not only a killed process;
+                # we write a handful of rows per command, so the fsync is cheap.
+                conn.execute("PRAGMA synchronous=FULL")
                 self._migrate(conn)
             except (OSError, sqlite3.Error) as exc:
-                raise ProgressError(f"cannot use the progress file {self.path}: {exc}") from None
+                if conn is not None:
+                    conn.close()
+                raise ProgressError(self._explain("cannot use", exc)) from None
+            except ProgressError:
+                if conn is not None:
+                    conn.close()
+                raise
             self._conn = conn
         return self._conn
+
+    def _explain(self, what: str, exc: BaseException) -> str:
+        """One line naming the file, what went wrong and what to do about it."""
+        reason = getattr(exc, "strerror", None) or str(exc)
+        if isinstance(exc, sqlite3.Error):
+            text = str(exc).lower()
+            if "readonly" in text or "unable to open" in text or "read-only" in text:
+                reason += " (is the folder writable? set LLAMAPREP_HOME to move it)"
+            elif "full" in text or "disk i/o" in text:
+                reason += " (is the disk full?)"
+            elif "not a database" in text or "malformed" in text:
+                reason += " (the file is damaged; move it aside to start afresh)"
+        elif isinstance(exc, OSError):
+            reason += " (set LLAMAPREP_HOME to move it)"
+        return f"{what} the progress file {self.path}: {reason}"
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
@@ -106,18 +164,21 @@ class Progress:
             conn.execute("BEGIN IMMEDIATE")
             yield conn
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            try:
-                conn.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
-            raise ProgressError(f"cannot write the progress file {self.path}: {exc}") from None
+        except BaseException as exc:  # Ctrl-C included: never leave a transaction open
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error):
+                raise ProgressError(self._explain("cannot write", exc)) from None
+            raise
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
             return self._connect().execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise ProgressError(f"cannot read the progress file {self.path}: {exc}") from None
+            raise ProgressError(self._explain("cannot read", exc)) from None
 
     # -- records
     def record_attempt(self, question: str, score: float, max_score: float) -> None:
@@ -148,8 +209,9 @@ class Progress:
         with self._write() as conn:
             shown = min(total, self._hints_shown(conn, question) + 1)
             conn.execute(
-                "INSERT INTO hints(question, shown) VALUES (?, ?) ON CONFLICT(question) DO UPDATE SET shown = excluded.shown",
-                (question, shown),
+                "INSERT INTO hints(question, shown, at) VALUES (?, ?, ?) "
+                "ON CONFLICT(question) DO UPDATE SET shown = excluded.shown, at = excluded.at",
+                (question, shown, time.time()),
             )
         return shown
 
@@ -160,6 +222,34 @@ class Progress:
             "WHERE max_score > 0 GROUP BY question"
         )
         return {q: Best(score=frac * mx, max_score=mx, attempts=n, last=last) for q, frac, mx, n, last in rows}
+
+    def quiz_best(self) -> dict[str, QuizRecord]:
+        """Per quiz question: answered how often, ever right, and when last."""
+        rows = self._read("SELECT question, COUNT(*), MAX(correct), MAX(at) FROM quiz_answers GROUP BY question")
+        return {q: QuizRecord(answers=n, ever_correct=bool(right), last=last) for q, n, right, last in rows}
+
+    def all_hints(self) -> dict[str, int]:
+        return dict(self._read("SELECT question, shown FROM hints"))
+
+    def last_activity(self) -> Optional[Activity]:
+        """The most recent graded attempt, quiz answer or hint, whichever is latest."""
+        rows = self._read(
+            "SELECT kind, question, at, score, max_score FROM ("
+            " SELECT 'grade' AS kind, question, at, score, max_score FROM attempts"
+            " UNION ALL SELECT 'quiz', question, at, correct, 1 FROM quiz_answers"
+            " UNION ALL SELECT 'hint', question, at, shown, NULL FROM hints WHERE at > 0"
+            ") ORDER BY at DESC LIMIT 1"
+        )
+        if not rows:
+            return None
+        kind, question, at, score, max_score = rows[0]
+        return Activity(kind=kind, question=question, at=at, score=score, max_score=max_score)
+
+    def reset(self) -> None:
+        """Forget everything recorded, in one transaction (the schema stays)."""
+        with self._write() as conn:
+            for table in ("attempts", "quiz_answers", "hints"):
+                conn.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
         if self._conn is not None:

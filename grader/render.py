@@ -6,7 +6,6 @@ from typing import Optional
 
 from rich import box
 from rich.console import Console, Group
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +24,16 @@ STATUS_STYLE = {
     "forbidden": "bold magenta",
     "crashed": "bold red",
 }
+
+
+def markdown(text: str):
+    """Markdown when the text uses it, else plain text: rich.markdown pulls in markdown-it,
+    a tenth of a second that commands showing plain prose need not pay."""
+    if not any(mark in text for mark in ("`", "*", "_", "#", "\n-", "\n1.", "](", "$")):
+        return Text(text)
+    from rich.markdown import Markdown
+
+    return Markdown(text)
 
 
 def fmt_points(value: float) -> str:
@@ -71,6 +80,15 @@ def corrections_table(q: Question, lang: str) -> Optional[Table]:
     table = Table(box=box.ROUNDED, show_lines=True, expand=True)
     table.add_column(t("practice.source_says", lang), style="red", ratio=1, overflow="fold")
     table.add_column(t("practice.truth", lang), style="green", ratio=1, overflow="fold")
+    truth = Text(q.correction.get(lang) if q.correction else "")
+    table.add_row(claims_text(q, lang), truth)
+    return table
+
+
+def claims_text(q: Question, lang: str) -> Optional[Text]:
+    """The source's claims a question corrects, quoted (Chinese original, English rendering)."""
+    if not q.claims:
+        return None
     quotes = Text()
     for i, claim in enumerate(q.claims):
         if i:
@@ -79,14 +97,12 @@ def corrections_table(q: Question, lang: str) -> Optional[Table]:
         quotes.append(f"「{claim.quote_zh}」")
         if lang != "zh":
             quotes.append(f"\n“{claim.quote_en}”", style="italic")
-    truth = Text(q.correction.get(lang) if q.correction else "")
-    table.add_row(quotes, truth)
-    return table
+    return quotes
 
 
 def question_view(q: Question, lang: str, hints_shown: int) -> Group:
     parts: list = [Text(f"{q.title.get(lang)}  ({q.id})", style="bold")]
-    parts.append(Markdown(q.prompt.get(lang)))
+    parts.append(markdown(q.prompt.get(lang)))
     table = corrections_table(q, lang)
     if table is not None:
         parts.append(table)

@@ -42,6 +42,7 @@ class QuestionResult:
     cases: list[CaseResult] = field(default_factory=list)
     file: Optional[str] = None
     seconds: float = 0.0
+    problem: Optional[str] = None  # the question itself is broken (bank's fault, not the learner's)
 
     @property
     def full_marks(self) -> bool:
@@ -71,6 +72,10 @@ class GradeReport:
     @property
     def full_marks(self) -> bool:
         return all(q.full_marks for q in self.questions)
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"{q.id}: {q.problem}" for q in self.questions if q.problem]
 
     def to_json(self) -> dict:
         return {

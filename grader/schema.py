@@ -115,7 +115,7 @@ class Grading(Strict):
     driver: Literal["call", "module"] = "call"
     time_limit: float = Field(default=5.0, gt=0, le=60, description="seconds per call")
     question_time_limit: float = Field(default=20.0, gt=0, le=600, description="seconds for all calls of a question")
-    memory_limit_mb: int = Field(default=4096, ge=256, le=65536)
+    memory_limit_mb: int = Field(default=1024, ge=256, le=65536)
     banned: list[str] = Field(default_factory=list, description="dotted APIs the learner may not call")
     tolerances: dict[str, Tolerance] = Field(default_factory=dict)
     cases: list[Case] = Field(min_length=1)

@@ -20,6 +20,8 @@ from typing import Any, Optional
 
 import torch
 
+from grader.compare import Unsupported
+
 MAGIC = b"LPv1"
 MAX_HEADER = 4 << 20
 MAX_BLOBS = 256
@@ -104,16 +106,6 @@ def _encode_tensor(t: torch.Tensor, blobs: list[bytes]) -> Any:
 
 
 # ---------------------------------------------------------------- decoding
-
-
-class Unsupported:
-    """A value the child could not send as data (a foreign object); never executed."""
-
-    def __init__(self, what: str):
-        self.what = str(what)[:200]
-
-    def __repr__(self) -> str:
-        return f"<{self.what}>"
 
 
 def decode(tree: Any, blobs: list[bytes], *, noncontig: bool = False, depth: int = 0) -> Any:

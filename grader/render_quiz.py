@@ -1,0 +1,116 @@
+"""The quiz in the terminal: one question at a time, the explanation after each answer.
+
+Reading answers: in a terminal an invalid or empty answer gets a one-line message and the
+question again.  From a pipe or a script (stdin not a terminal) each line answers the next
+question, and an invalid line counts as wrong, so that line N always answers question N.
+`q` stops early in both; so does the end of input.  Either way the score so far is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, TextIO
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from grader.i18n import t
+from grader.quiz import Answer, QuizScore, is_quit, judge, letters, parse_answer
+from grader.render import claims_text, markdown
+from grader.schema import QuizQuestion
+
+
+@dataclass
+class QuizRun:
+    score: QuizScore
+    interrupted: bool = False  # Ctrl-C
+
+
+def question_panel(q: QuizQuestion, number: int, total: int, lang: str) -> Panel:
+    body: list = [markdown(q.prompt.get(lang)), Text()]
+    for letter, choice in zip(letters(q), q.choices):
+        line = Text()
+        line.append(f" {letter}. ", style="bold cyan")
+        line.append(choice.get(lang))
+        body.append(line)
+    title = t("quiz.question", lang, n=number, total=total)
+    return Panel(Group(*body), title=f"{title} · {q.title.get(lang)}", title_align="left", border_style="blue")
+
+
+def feedback(q: QuizQuestion, answer: Answer, lang: str) -> Group:
+    right_choice = q.choices[q.answer_index].get(lang)
+    if answer.correct:
+        verdict = Text(t("quiz.right", lang), style="bold green")
+    else:
+        verdict = Text(t("quiz.wrong", lang, letter=q.answer, choice=right_choice), style="bold red")
+    parts: list = [verdict, Padding(markdown(q.explanation.get(lang)), (0, 0, 0, 2))]
+    claims = claims_text(q, lang)
+    if claims is not None:
+        parts.append(Padding(Group(Text(t("practice.source_says", lang) + ":", style="dim"), claims), (0, 0, 0, 2)))
+    if q.sources:
+        src = Text(t("practice.sources", lang) + ":\n", style="bold")
+        for s in q.sources:
+            src.append(f"  • {s.title}\n    {s.url}\n", style="")
+        parts.append(Padding(src, (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def _read_line(stream: TextIO, console: Console, prompt: str, tty: bool) -> Optional[str]:
+    """One line of input without its newline; None at the end of input."""
+    if tty:
+        try:
+            return console.input(prompt)
+        except EOFError:
+            return None
+    line = stream.readline()
+    if not line:
+        return None
+    console.print(prompt + line.rstrip("\n"), highlight=False, markup=False)  # a readable transcript
+    return line.rstrip("\n")
+
+
+def run_quiz(
+    *,
+    console: Console,
+    questions: list[QuizQuestion],
+    lang: str,
+    stream: TextIO,
+    tty: bool,
+    record: Callable[[Answer], None],
+) -> QuizRun:
+    score = QuizScore(total=len(questions))
+    run = QuizRun(score=score)
+    try:
+        for number, q in enumerate(questions, 1):
+            console.print(question_panel(q, number, len(questions), lang))
+            prompt = t("quiz.prompt", lang, letters="/".join(letters(q)))
+            while True:
+                raw = _read_line(stream, console, prompt, tty)
+                if raw is None or is_quit(raw):
+                    return run
+                given = parse_answer(raw, q)
+                if given is not None or not tty:
+                    break
+                console.print(t("quiz.invalid", lang, letters="/".join(letters(q))), style="yellow")
+            if given is None:
+                console.print(t("quiz.invalid_counted", lang), style="yellow")
+            answer = judge(q, given, raw)
+            score.answers.append(answer)
+            record(answer)
+            console.print(feedback(q, answer, lang))
+            console.print()
+    except KeyboardInterrupt:
+        run.interrupted = True
+        console.print()
+    finally:
+        console.print(final_score(score, lang))
+    return run
+
+
+def final_score(score: QuizScore, lang: str) -> Text:
+    text = Text(t("quiz.score", lang, correct=score.correct, asked=score.asked), style="bold")
+    if score.asked < score.total:
+        text.append("  " + t("quiz.stopped", lang, asked=score.asked, total=score.total), style="dim")
+    return text
