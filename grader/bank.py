@@ -101,8 +101,10 @@ def _format_loc(loc: Iterable[Union[str, int]]) -> str:
 
 
 def _display(path: Path) -> str:
+    """Relative to the current folder when inside it, else absolute."""
+    path = Path(path).absolute()
     try:
-        return os.path.relpath(path)
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
