@@ -10,7 +10,11 @@ def rope_frequencies(head_dim: int, max_positions: int, base: float = 10000.0) -
     return angles.cos(), angles.sin()
 
 
-# Known mistakes: same signature, each wrong in one named way.
+# Known mistakes: same signature, each wrong in one named way (none calls the entry point by name).
+
+def _inv_freq(head_dim, base):
+    return 1.0 / (base ** (torch.arange(0, head_dim, 2)[: head_dim // 2].float() / head_dim))
+
 
 def _cos_sin(inv_freq, positions):
     angles = torch.outer(positions.float(), inv_freq.float())
@@ -18,7 +22,7 @@ def _cos_sin(inv_freq, positions):
 
 
 def mistake_cos_sin_swapped(head_dim, max_positions, base=10000.0):
-    cos, sin = rope_frequencies(head_dim, max_positions, base)
+    cos, sin = _cos_sin(_inv_freq(head_dim, base), torch.arange(max_positions))
     return sin, cos
 
 
@@ -28,13 +32,12 @@ def mistake_exponent_i_over_d(head_dim, max_positions, base=10000.0):
 
 
 def mistake_positions_from_one(head_dim, max_positions, base=10000.0):
-    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2).float() / head_dim))
-    return _cos_sin(inv_freq, torch.arange(1, max_positions + 1))
+    return _cos_sin(_inv_freq(head_dim, base), torch.arange(1, max_positions + 1))
 
 
 def mistake_full_head_dim(head_dim, max_positions, base=10000.0):
     # HF's cat(freqs, freqs): (max_positions, head_dim) instead of (max_positions, head_dim // 2)
-    cos, sin = rope_frequencies(head_dim, max_positions, base)
+    cos, sin = _cos_sin(_inv_freq(head_dim, base), torch.arange(max_positions))
     return torch.cat((cos, cos), dim=-1), torch.cat((sin, sin), dim=-1)
 
 
