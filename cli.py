@@ -6,6 +6,7 @@ Commands that do not grade never import torch (grader.grading is imported lazily
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -42,6 +43,13 @@ QuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletio
 CodeQuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.code_question_ids)]
 
 
+@app.callback()
+def _everywhere(lang: Lang = None) -> None:
+    """`llamaprep --lang zh COMMAND` works as well as `llamaprep COMMAND --lang zh`."""
+    if lang:
+        os.environ["LLAMAPREP_LANG"] = lang
+
+
 def fail(message: str, code: int = 2, lang: Optional[str] = None) -> None:
     from rich.markup import escape
 
@@ -72,6 +80,17 @@ def _best(bank: Bank) -> dict:
         return {}
 
 
+def _question(bank: Bank, question_id: str, lng: str):
+    if question_id not in bank.questions:
+        fail(t("err.unknown_id", lng, id=question_id), lang=lng)
+    return bank.questions[question_id]
+
+
+def _check_topic(bank: Bank, topic: Optional[str], lng: str) -> None:
+    if topic is not None and topic not in bank.topic_names():
+        fail(t("err.unknown_topic", lng, topic=topic, topics=", ".join(bank.topic_names())), lang=lng)
+
+
 def _targets(bank: Bank, names: list[str], started: list[str]) -> list[str]:
     """Question ids for ids and topics given on the command line (a topic means the
     questions of it that you started), in the order given."""
@@ -99,8 +118,7 @@ def list_(
 
     lng = resolve_lang(lang)
     b = _bank(bank)
-    if topic is not None and topic not in b.topic_names():
-        fail(t("err.unknown_topic", lng, topic=topic, topics=", ".join(b.topic_names())), lang=lng)
+    _check_topic(b, topic, lng)
     questions = b.by_topic(topic)
     if not questions:
         out.print(t("list.empty", lng))
@@ -177,31 +195,29 @@ def _edit(path: Path, lng: str) -> None:
         fail(t("err.editor_failed", lng, editor=" ".join(editor_command() or []), reason=exc), lang=lng)
 
 
-@app.command()
+@app.command(help=_h("help.hint"))
 def hint(
-    question_id: Annotated[str, typer.Argument(help="The question id.")],
+    question_id: CodeQuestionId,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    """Reveal the next hint of a question (the ones already shown are repeated)."""
     from rich.panel import Panel
 
     from grader.schema import CodeQuestion
 
     lng = resolve_lang(lang)
     b = _bank(bank)
-    if question_id not in b.questions:
-        fail(f"unknown question id {question_id!r} (see `llamaprep list`)")
-    q = b.questions[question_id]
+    q = _question(b, question_id, lng)
     hints = q.hints if isinstance(q, CodeQuestion) else []
     if not hints:
         out.print(t("hint.none", lng, id=q.id))
         return
     try:
-        before = Progress().hints_shown(q.id)
-        shown = Progress().reveal_hint(q.id, len(hints))
+        progress = Progress()
+        before = progress.hints_shown(q.id)
+        shown = progress.reveal_hint(q.id, len(hints))
     except ProgressError as exc:
-        fail(str(exc))
+        fail(str(exc), lang=lng)
         return
     for n in range(1, shown + 1):
         style = "yellow" if n == shown and shown > before else "dim"
@@ -210,16 +226,15 @@ def hint(
         out.print(t("hint.all", lng, total=len(hints), id=q.id))
 
 
-@app.command()
+@app.command(help=_h("help.grade"))
 def grade(
-    ids: Annotated[Optional[list[str]], typer.Argument(help="Question ids or topics (default: every question you started).")] = None,
-    file: Annotated[Optional[Path], typer.Option("--file", help="Grade this file, for the one question named.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, junit or gradescope.")] = "table",
+    ids: Annotated[Optional[list[str]], typer.Argument(help=_h("help.arg.ids"), autocompletion=completion.topics_and_ids)] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help=_h("help.opt.file"))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=_h("help.opt.format"))] = "table",
     workspace: Workspace = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    """Grade your files against the hidden tests. Exit 0: full marks; 1: points lost; 2: could not run."""
     from grader.workspace import attempted, learner_file, workspace_dir
 
     lng = resolve_lang(lang)
@@ -243,7 +258,7 @@ def grade(
         for qid in qids:
             path = learner_file(ws, b, qid)
             if not path.is_file():
-                fail(f"no file for {qid} at {path}; run `llamaprep practice {qid}` first")
+                fail(t("err.no_file", lng, id=qid, path=path), lang=lng)
             targets.append((qid, path))
     from grader.grading import grade_submissions
 
@@ -253,7 +268,7 @@ def grade(
         for result in report.questions:
             progress.record_attempt(result.id, result.score, result.max_score)
     except ProgressError as exc:
-        err.print(f"warning: {exc}", highlight=False)
+        warn(str(exc), lng)
     if fmt == "json":
         sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
     else:
@@ -263,6 +278,161 @@ def grade(
     if report.problems:
         fail(f"the bank is broken ({report.problems[0]}); run `llamaprep validate`")
     raise typer.Exit(0 if report.full_marks else 1)
+
+
+@app.command(help=_h("help.quiz"))
+def quiz(
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
+    shuffle: Annotated[bool, typer.Option("--shuffle", help=_h("help.opt.shuffle"))] = False,
+    seed: Annotated[Optional[int], typer.Option("--seed", help=_h("help.opt.seed"))] = None,
+    count: Annotated[Optional[int], typer.Option("--count", help=_h("help.opt.count"))] = None,
+    lang: Lang = None,
+    bank: Banks = None,
+) -> None:
+    from grader.quiz import select_questions
+    from grader.render_quiz import run_quiz
+
+    lng = resolve_lang(lang)
+    b = _bank(bank)
+    _check_topic(b, topic, lng)
+    if count is not None and count < 1:
+        fail(t("err.count", lng), lang=lng)
+    questions = select_questions(bank=b, topic=topic, count=count, shuffle=shuffle or seed is not None, seed=seed)
+    if not questions:
+        out.print(t("quiz.none", lng))
+        return
+    progress = Progress()
+    warned: list[str] = []
+
+    def record(answer) -> None:
+        try:
+            progress.record_quiz(answer.question, answer.given, answer.correct)
+        except ProgressError as exc:
+            if not warned:  # once, not after every answer
+                warned.append(str(exc))
+                warn(str(exc), lng)
+
+    out.print(t("quiz.intro", lng, total=len(questions)), style="dim")
+    run = run_quiz(console=out, questions=questions, lang=lng, stream=sys.stdin, tty=sys.stdin.isatty(), record=record)
+    raise typer.Exit(130 if run.interrupted else 0)
+
+
+@app.command(help=_h("help.corrections"))
+def corrections(
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
+    lang: Lang = None,
+    bank: Banks = None,
+) -> None:
+    from grader.corrections import collect
+    from grader.render_corrections import corrections_view
+
+    lng = resolve_lang(lang)
+    b = _bank(bank)
+    _check_topic(b, topic, lng)
+    items = collect(b, topic)
+    if not items:
+        out.print(t("corrections.none", lng, topic=topic))
+        return
+    out.print(corrections_view(items, lng))
+
+
+@app.command(help=_h("help.progress"))
+def progress(
+    reset: Annotated[bool, typer.Option("--reset", help=_h("help.opt.progress_reset"))] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_h("help.opt.yes"))] = False,
+    lang: Lang = None,
+    bank: Banks = None,
+) -> None:
+    lng = resolve_lang(lang)
+    store = Progress()
+    if reset:
+        if not yes and not typer.confirm(t("progress.reset_confirm", lng, path=store.path), default=False):
+            out.print(t("progress.reset_kept", lng))
+            raise typer.Exit(1)
+        try:
+            store.reset()
+        except ProgressError as exc:
+            fail(str(exc), lang=lng)
+        out.print(t("progress.reset_done", lng))
+        return
+    from grader.mastery import summarize
+    from grader.render_progress import progress_view
+
+    b = _bank(bank)
+    try:
+        summary = summarize(bank=b, progress=store)
+    except ProgressError as exc:
+        fail(str(exc), lang=lng)
+        return
+    out.print(progress_view(summary, lng, width=out.width))
+
+
+@app.command(help=_h("help.watch"))
+def watch(
+    question_id: CodeQuestionId,
+    poll: Annotated[bool, typer.Option("--poll", help=_h("help.opt.poll"))] = False,
+    workspace: Workspace = None,
+    lang: Lang = None,
+    bank: Banks = None,
+) -> None:
+    from grader.schema import CodeQuestion
+    from grader.workspace import learner_file, workspace_dir
+
+    lng = resolve_lang(lang)
+    b = _bank(bank)
+    if not isinstance(_question(b, question_id, lng), CodeQuestion):
+        fail(t("err.watch_code", lng, id=question_id), lang=lng)
+    path = learner_file(workspace_dir(workspace), b, question_id)
+    if not path.is_file():
+        fail(t("err.no_file", lng, id=question_id, path=path), lang=lng)
+    from grader import render
+    from grader.watch import watch_question
+
+    store = Progress()
+
+    def on_result(result, n: int) -> None:
+        try:
+            store.record_attempt(result.id, result.score, result.max_score)
+        except ProgressError as exc:
+            warn(str(exc), lng)
+        render.watch_screen(out, result, b, lng, path=path, number=n, poll=poll)
+
+    try:
+        watch_question(
+            bank=b, question_id=question_id, path=path, poll=poll,
+            on_grading=lambda: out.print(t("watch.grading", lng), style="dim"), on_result=on_result,
+        )
+    except KeyboardInterrupt:
+        out.print()
+        out.print(t("watch.stopped", lng))  # Ctrl-C is how a watch ends: not an error
+
+
+@app.command(help=_h("help.solution"))
+def solution(
+    question_id: CodeQuestionId,
+    force: Annotated[bool, typer.Option("--force", help=_h("help.opt.force"))] = False,
+    lang: Lang = None,
+    bank: Banks = None,
+) -> None:
+    from grader import render
+    from grader.solution import reference_of
+
+    lng = resolve_lang(lang)
+    b = _bank(bank)
+    q = _question(b, question_id, lng)
+    if q.kind != "code":
+        fail(t("solution.not_code", lng, id=q.id, topic=q.topic), lang=lng)
+    best = _best(b).get(q.id)
+    full = best is not None and best.max_score > 0 and abs(best.score - best.max_score) < 1e-9
+    if not full and not force:
+        score = f"{render.fmt_points(best.score)}/{render.fmt_points(best.max_score)}" if best else t("solution.never", lng)
+        fail(t("solution.locked", lng, id=q.id, score=score), code=1, lang=lng)
+    try:
+        ref = reference_of(bank=b, question_id=q.id)
+    except (OSError, ValueError) as exc:
+        fail(str(exc), lang=lng)
+        return
+    out.print(render.solution_view(ref, lng))
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from grader.bank import Bank
-from grader.progress import Activity, Progress
+from grader.progress import Activity, Best, Progress
 
 FULL = 1e-9  # scores within this of the maximum are full marks
 
@@ -115,3 +115,14 @@ def _suggest(bank: Bank, topics: list[TopicMastery], per_question: dict[str, Que
     if started or fresh:
         return Suggestion("practice", (started or fresh)[0].id)
     return Suggestion("quiz", topic)
+
+
+def best_scores(*, bank: Bank, progress: Progress) -> dict[str, Best]:
+    """Best score per question for `list` and `practice`: graded attempts for code, and
+    for a quiz item its points once answered right (0 while only answered wrong)."""
+    scores = dict(progress.best())
+    for qid, record in progress.quiz_best().items():
+        q = bank.questions.get(qid)
+        if q is not None:
+            scores[qid] = Best(score=q.points if record.ever_correct else 0.0, max_score=q.points, attempts=record.answers, last=record.last)
+    return scores

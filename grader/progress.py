@@ -154,7 +154,8 @@ class Progress:
                     conn.execute(f"PRAGMA user_version = {number + 1}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # an I/O error may have rolled it back already
+                    conn.execute("ROLLBACK")
                 raise
 
     @contextmanager

@@ -42,22 +42,30 @@ def fmt_points(value: float) -> str:
 
 def question_table(bank: Bank, questions: list[Question], best: dict[str, Best], lang: str, width: int = 80) -> Table:
     show_title = width >= 120  # titles only where they fit; ids are what commands take
+    # The topic is the id's first word: below 100 columns its column gives way (so that the
+    # longest ids fit in 80) and a rule between topics shows the grouping instead.
+    show_topic = width >= 100
     table = Table(title=t("list.title", lang), box=box.SIMPLE_HEAVY, expand=False)
     table.add_column(t("col.id", lang), style="cyan", no_wrap=True)
-    table.add_column(t("col.topic", lang))
+    if show_topic:
+        table.add_column(t("col.topic", lang))
     table.add_column(t("col.kind", lang))
     table.add_column(t("col.difficulty", lang))
     table.add_column(t("col.points", lang), justify="right")
     table.add_column(t("col.best", lang), justify="right")
     if show_title:
         table.add_column(t("col.title", lang), overflow="fold")
+    previous = None
     for q in questions:
+        if not show_topic and previous is not None and q.topic != previous:
+            table.add_section()
+        previous = q.topic
         b = best.get(q.id)
         best_text = Text("-", style="dim")
         if b is not None:
             full = abs(b.score - b.max_score) < 1e-9
             best_text = Text(f"{fmt_points(b.score)}/{fmt_points(b.max_score)}", style="green" if full else "yellow")
-        row = [q.id, q.topic, t(f"kind.{q.kind}", lang), t(f"difficulty.{q.difficulty}", lang), fmt_points(q.points), best_text]
+        row = [q.id, *([q.topic] if show_topic else []), t(f"kind.{q.kind}", lang), t(f"difficulty.{q.difficulty}", lang), fmt_points(q.points), best_text]
         table.add_row(*row, *([q.title.get(lang)] if show_title else []))
     return table
 
@@ -114,7 +122,9 @@ def question_view(q: Question, lang: str, hints_shown: int) -> Group:
     if isinstance(q, CodeQuestion):
         parts.append(Text.assemble((f"{t('practice.signature', lang)}: ", "bold"), (q.signature, "cyan")))
         if q.hints:
-            parts.append(Text(t("practice.hints", lang, shown=hints_shown, total=len(q.hints), id=q.id), style="dim"))
+            remaining = len(q.hints) - hints_shown
+            key = "practice.hints" if remaining > 0 else "practice.hints_done"
+            parts.append(Text(t(key, lang, remaining=remaining, total=len(q.hints), id=q.id), style="dim"))
     return Group(*parts)
 
 
@@ -170,3 +180,28 @@ def grade_report(console: Console, report: GradeReport, bank: Bank, lang: str) -
         style = "bold green" if report.full_marks else "bold yellow"
         console.print(Text(f"{t('grade.total', lang)}: {fmt_points(report.score)}/{fmt_points(report.max_score)}", style=style))
     console.print(t("grade.full", lang) if report.full_marks else t("grade.lost", lang))
+
+
+def watch_screen(console: Console, result: QuestionResult, bank: Bank, lang: str, *, path, number: int, poll: bool) -> None:
+    """One regrade of `llamaprep watch`: the screen is cleared in a terminal; through a pipe
+    or into a file a rule separates the grades instead of escape codes."""
+    import time
+
+    if console.is_terminal:
+        console.clear()
+    else:
+        console.rule()
+    console.print(Text(t("watch.header", lang, path=path), style="bold"))
+    if poll:
+        console.print(Text(t("watch.polling", lang, seconds=1), style="dim"))
+    console.print(Text(t("watch.graded_at", lang, time=time.strftime("%H:%M:%S"), n=number), style="dim"))
+    console.print()
+    console.print(question_report(result, bank, lang))
+    console.print(Text(t("grade.full", lang) if result.full_marks else t("grade.lost", lang), style="bold"))
+
+
+def solution_view(reference, lang: str) -> Panel:
+    from rich.syntax import Syntax
+
+    code = Syntax(reference.source.rstrip("\n"), "python", theme="ansi_dark", line_numbers=False, word_wrap=True)
+    return Panel(code, title=t("solution.title", lang, id=reference.question), title_align="left", border_style="green")

@@ -47,11 +47,12 @@ def progress_view(summary: ProgressSummary, lang: str, width: int = 80) -> Group
     topics.add_column(justify="right", no_wrap=True)
     topics.add_column(style="dim")
     for m in summary.topics:
-        topics.add_row(
-            m.topic, bar(m.fraction), f"{round(100 * m.fraction)}%",
-            t("progress.topic_line", lang, code_solved=m.code_solved, code_total=m.code_total,
-              quiz_right=m.quiz_right, quiz_total=m.quiz_total),
-        )
+        counts = []
+        if m.code_total:
+            counts.append(t("progress.topic_code", lang, solved=m.code_solved, total=m.code_total))
+        if m.quiz_total:
+            counts.append(t("progress.topic_quiz", lang, right=m.quiz_right, total=m.quiz_total))
+        topics.add_row(m.topic, bar(m.fraction), f"{round(100 * m.fraction)}%", " · ".join(counts))
     parts.append(topics)
     parts.append(Text())
     if summary.questions:

@@ -14,6 +14,7 @@ from typing import Callable, Optional, TextIO
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from grader.i18n import t
@@ -29,12 +30,12 @@ class QuizRun:
 
 
 def question_panel(q: QuizQuestion, number: int, total: int, lang: str) -> Panel:
-    body: list = [markdown(q.prompt.get(lang)), Text()]
+    choices = Table.grid(padding=(0, 1))  # a wrapped choice stays indented under its text
+    choices.add_column(style="bold cyan", no_wrap=True)
+    choices.add_column()
     for letter, choice in zip(letters(q), q.choices):
-        line = Text()
-        line.append(f" {letter}. ", style="bold cyan")
-        line.append(choice.get(lang))
-        body.append(line)
+        choices.add_row(f" {letter}.", choice.get(lang))
+    body: list = [markdown(q.prompt.get(lang)), Text(), choices]
     title = t("quiz.question", lang, n=number, total=total)
     return Panel(Group(*body), title=f"{title} · {q.title.get(lang)}", title_align="left", border_style="blue")
 
@@ -45,16 +46,23 @@ def feedback(q: QuizQuestion, answer: Answer, lang: str) -> Group:
         verdict = Text(t("quiz.right", lang), style="bold green")
     else:
         verdict = Text(t("quiz.wrong", lang, letter=q.answer, choice=right_choice), style="bold red")
-    parts: list = [verdict, Padding(markdown(q.explanation.get(lang)), (0, 0, 0, 2))]
+    parts: list = [verdict, _indent(markdown(q.explanation.get(lang)))]
     claims = claims_text(q, lang)
     if claims is not None:
-        parts.append(Padding(Group(Text(t("practice.source_says", lang) + ":", style="dim"), claims), (0, 0, 0, 2)))
+        claims.stylize("dim")
+        parts.append(_indent(Group(Text(t("practice.source_says", lang) + ":", style="bold dim"), claims)))
     if q.sources:
-        src = Text(t("practice.sources", lang) + ":\n", style="bold")
+        src = Text(t("practice.sources", lang) + ":", style="bold")
         for s in q.sources:
-            src.append(f"  • {s.title}\n    {s.url}\n", style="")
-        parts.append(Padding(src, (0, 0, 0, 2)))
+            src.append("\n• ", style="")
+            src.append(s.title, style="")
+            src.append(f"\n  {s.url}", style="blue")
+        parts.append(_indent(src))
     return Group(*parts)
+
+
+def _indent(renderable) -> Padding:
+    return Padding(renderable, (0, 0, 0, 2), expand=False)  # no trailing blanks to the edge
 
 
 def _read_line(stream: TextIO, console: Console, prompt: str, tty: bool) -> Optional[str]:
