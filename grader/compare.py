@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional
 
 import torch
 
-from grader.properties import greatest_difference
+from grader.properties import greatest_difference, unravel
 from grader.schema import Tolerance
 
 ToleranceFor = Callable[[str], Tolerance]
@@ -64,7 +64,7 @@ def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance
     bad_nan = torch.isnan(a) & ~torch.isnan(e)
     if bool(bad_nan.any()):
         flat = int(bad_nan.reshape(-1).nonzero()[0])
-        index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), a.shape)) if a.dim() else ()
+        index = unravel(flat, tuple(a.shape))
         return f"NaN{at} at index {index} where {float(e.reshape(-1)[flat]):.4g} was expected"
     diff, index = greatest_difference(a, e)
     mismatched = int((~close).sum())

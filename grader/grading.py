@@ -327,7 +327,9 @@ def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygo
             result.cases.append(CaseResult(name=item.name, status="error", score=0.0, max_score=pts, message=f"not graded: {result.problem}"))
     finally:
         session.stop()
-    result.score = sum(c.score for c in result.cases)
+    total = sum(c.score for c in result.cases)
+    # Case points are fractions of the question's points: undo float summation noise.
+    result.score = q.points if abs(total - q.points) < 1e-9 else round(total, 9)
     result.seconds = time.monotonic() - started
     return result
 
