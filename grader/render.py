@@ -36,6 +36,11 @@ def markdown(text: str):
     return Markdown(text)
 
 
+def label(key: str, lang: str, **fields: object) -> str:
+    """An interface string as a label: "Total: " in English, "总分：" in Chinese."""
+    return t(key, lang, **fields) + ("：" if lang == "zh" else ": ")
+
+
 def fmt_points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
@@ -73,7 +78,7 @@ def question_table(bank: Bank, questions: list[Question], best: dict[str, Best],
 def topic_intro(topic: Topic, lang: str) -> Panel:
     body = Text()
     body.append(f"{topic.name.get(lang)}\n", style="bold green")
-    body.append(f"{t('practice.source_called', lang)}: ", style="dim")
+    body.append(label("practice.source_called", lang), style="dim")
     body.append(f"“{topic.source_name}”", style="red strike")
     if topic.myth:
         body.append(f"  ({topic.myth})", style="dim")
@@ -108,6 +113,17 @@ def claims_text(q: Question, lang: str) -> Optional[Text]:
     return quotes
 
 
+def sources_text(sources: list, lang: str) -> Text:
+    """A heading, then each source's title with its address on the line below (so that a
+    long title wrapping in 80 columns never splits the address)."""
+    text = Text(label("practice.sources", lang).rstrip(), style="bold")
+    for s in sources:
+        text.append("\n• ", style="")
+        text.append(s.title, style="")
+        text.append(f"\n  {s.url}", style="blue")
+    return text
+
+
 def question_view(q: Question, lang: str, hints_shown: int) -> Group:
     parts: list = [Text(f"{q.title.get(lang)}  ({q.id})", style="bold")]
     parts.append(markdown(q.prompt.get(lang)))
@@ -115,12 +131,9 @@ def question_view(q: Question, lang: str, hints_shown: int) -> Group:
     if table is not None:
         parts.append(table)
     if q.sources:
-        src = Text(f"{t('practice.sources', lang)}:\n", style="bold")
-        for s in q.sources:
-            src.append(f"  • {s.title} — {s.url}\n")
-        parts.append(src)
+        parts.append(sources_text(q.sources, lang))
     if isinstance(q, CodeQuestion):
-        parts.append(Text.assemble((f"{t('practice.signature', lang)}: ", "bold"), (q.signature, "cyan")))
+        parts.append(Text.assemble((label("practice.signature", lang), "bold"), (q.signature, "cyan")))
         if q.hints:
             remaining = len(q.hints) - hints_shown
             key = "practice.hints" if remaining > 0 else "practice.hints_done"
@@ -133,14 +146,14 @@ def _details(case, lang: str) -> Text:
     if case.status == "passed":
         return text
     if case.mistake and case.explanation:
-        text.append(t("grade.mistake", lang, id=case.mistake) + ": ", style="bold magenta")
+        text.append(label("grade.mistake", lang, id=case.mistake), style="bold magenta")
         text.append(case.explanation.get(lang) or case.explanation["en"])
         text.append("\n")
         message = case.message.split(" — this matches the known mistake")[0]
     else:
         message = case.message
     if not case.visible and case.description:
-        text.append(f"[{t('grade.hidden', lang)}: {case.description}] ", style="dim")
+        text.append(f"[{label('grade.hidden', lang)}{case.description}] ", style="dim")
     text.append(message)
     return text
 
@@ -168,7 +181,7 @@ def question_report(result: QuestionResult, bank: Bank, lang: str) -> Group:
             parts.append(Text(case.output.rstrip()[:1200], style="dim"))
             break
     style = "bold green" if result.full_marks else "bold yellow"
-    parts.append(Text(f"{t('grade.total', lang)}: {fmt_points(result.score)}/{fmt_points(result.max_score)}", style=style))
+    parts.append(Text(f"{label('grade.total', lang)}{fmt_points(result.score)}/{fmt_points(result.max_score)}", style=style))
     return Group(*parts)
 
 
@@ -178,7 +191,7 @@ def grade_report(console: Console, report: GradeReport, bank: Bank, lang: str) -
         console.print()
     if len(report.questions) > 1:
         style = "bold green" if report.full_marks else "bold yellow"
-        console.print(Text(f"{t('grade.total', lang)}: {fmt_points(report.score)}/{fmt_points(report.max_score)}", style=style))
+        console.print(Text(f"{label('grade.total', lang)}{fmt_points(report.score)}/{fmt_points(report.max_score)}", style=style))
     console.print(t("grade.full", lang) if report.full_marks else t("grade.lost", lang))
 
 

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from grader.i18n import t
 from grader.quiz import Answer, QuizScore, is_quit, judge, letters, parse_answer
-from grader.render import claims_text, markdown
+from grader.render import claims_text, label, markdown, sources_text
 from grader.schema import QuizQuestion
 
 
@@ -50,14 +50,9 @@ def feedback(q: QuizQuestion, answer: Answer, lang: str) -> Group:
     claims = claims_text(q, lang)
     if claims is not None:
         claims.stylize("dim")
-        parts.append(_indent(Group(Text(t("practice.source_says", lang) + ":", style="bold dim"), claims)))
+        parts.append(_indent(Group(Text(label("practice.source_says", lang).rstrip(), style="bold dim"), claims)))
     if q.sources:
-        src = Text(t("practice.sources", lang) + ":", style="bold")
-        for s in q.sources:
-            src.append("\n• ", style="")
-            src.append(s.title, style="")
-            src.append(f"\n  {s.url}", style="blue")
-        parts.append(_indent(src))
+        parts.append(_indent(sources_text(q.sources, lang)))
     return Group(*parts)
 
 
