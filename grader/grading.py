@@ -23,7 +23,7 @@ import torch
 
 from grader import drivers, inputs, wire
 from grader.bank import Bank
-from grader.compare import compare
+from grader.compare import compare, excerpt, shapes
 from grader.properties import Property
 from grader.results import CaseResult, GradeReport, QuestionResult
 from grader.sandbox import WorkerHandle, Zygote
@@ -252,14 +252,18 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
     if not expected:
         reference()
     result.output = sanitize(session.printed(), limit=4000)
+    if case.visible:  # a visible case may show its data; a hidden one never does
+        result.inputs = shapes(names, values)
     if outcome.kind != "ok":
         result.status, result.message = _failed_outcome(outcome, q)
         return result
-    problem = compare(outcome.value, expected[0], _tolerance_for(q))
+    problem = compare(outcome.value, expected[0], _tolerance_for(q), reveal=case.visible)
     if problem is None:
         result.status, result.score = "passed", points
         return result
     result.message = sanitize(problem)
+    if case.visible:
+        result.expected = excerpt(expected[0])
     mistake = _name_mistake(q, solution, names, values, outcome.value)
     if mistake is not None:
         result.mistake = mistake.id
