@@ -435,6 +435,25 @@ def solution(
     out.print(render.solution_view(ref, lng))
 
 
+def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
+    """--bank folders, else $LLAMAPREP_BANK's; each must be a folder (one-line error otherwise)."""
+    dirs = [*(bank or [])] or extra_banks_from_env()
+    for d in dirs:
+        if not Path(d).is_dir():
+            fail(f"--bank {d}: no such folder")
+    return dirs
+
+
+@app.command(help=_h("help.validate"))
+def validate(bank: Banks = None) -> None:
+    from grader import render_instructor
+    from grader.validate import validate_bank
+
+    report = validate_bank(banks=_instructor_banks(bank), progress=lambda msg: err.print(f"validate {msg}", highlight=False))
+    render_instructor.validate_report(out, report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def main() -> None:
     try:
         app()

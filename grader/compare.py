@@ -43,7 +43,7 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance, where: str = "") -> Optional[str]:
+def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance, where: str = "", *, reveal: bool = False) -> Optional[str]:
     at = f" at {where}" if where else ""
     if tuple(actual.shape) != tuple(expected.shape):
         return f"shape mismatch{at}: got {tuple(actual.shape)}, expected {tuple(expected.shape)}"
@@ -65,7 +65,8 @@ def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance
     if bool(bad_nan.any()):
         flat = int(bad_nan.reshape(-1).nonzero()[0])
         index = unravel(flat, tuple(a.shape))
-        return f"NaN{at} at index {index} where {float(e.reshape(-1)[flat]):.4g} was expected"
+        wanted = f"{float(e.reshape(-1)[flat]):.4g}" if reveal else "a number"
+        return f"NaN{at} at index {index} where {wanted} was expected"
     diff, index = greatest_difference(a, e)
     mismatched = int((~close).sum())
     return (
@@ -74,36 +75,44 @@ def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance
     )
 
 
-def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: str = "") -> Optional[str]:
+def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: str = "", *, reveal: bool = False) -> Optional[str]:
+    """The first difference, or None.  Unless ``reveal`` (a visible case), the message
+    states differences, shapes, dtypes and indices but never an expected value: a
+    hidden case must not hand out its data."""
     at = f" at {where}" if where else ""
+    wrong = f"{at}, which is not the expected value"
     if isinstance(expected, torch.Tensor):
         if not isinstance(actual, torch.Tensor):
             return f"expected {_describe(expected)}{at}, got {_describe(actual)}"
-        return compare_tensors(actual, expected, tolerance_for(dtype_name(expected.dtype)), where)
+        return compare_tensors(actual, expected, tolerance_for(dtype_name(expected.dtype)), where, reveal=reveal)
     if isinstance(expected, bool) or expected is None:
         if actual is expected or (isinstance(actual, bool) and actual == expected):
             return None
-        return f"expected {expected!r}{at}, got {_short(actual)}"
+        return f"expected {expected!r}{at}, got {_short(actual)}" if reveal else f"got {_short(actual)}{wrong}"
     if isinstance(expected, int):
         if isinstance(actual, bool) or not isinstance(actual, int):
-            return f"expected the integer {expected}{at}, got {_describe(actual)}"
-        return None if actual == expected else f"expected {expected}{at}, got {actual}"
+            return f"expected {f'the integer {expected}' if reveal else 'an integer'}{at}, got {_describe(actual)}"
+        if actual == expected:
+            return None
+        return f"expected {expected}{at}, got {actual}" if reveal else f"got {actual}{wrong}"
     if isinstance(expected, float):
         if isinstance(actual, bool) or not isinstance(actual, (int, float)):
             return f"expected a number{at}, got {_describe(actual)}"
         tol = tolerance_for("float64")
         if math.isclose(actual, expected, rel_tol=tol.rtol, abs_tol=tol.atol):
             return None
-        return f"expected {expected:.6g}{at}, got {actual:.6g}"
+        return f"expected {expected:.6g}{at}, got {actual:.6g}" if reveal else f"got {actual:.6g}{wrong} (rtol={tol.rtol:g}, atol={tol.atol:g})"
     if isinstance(expected, str):
-        return None if actual == expected else f"expected {expected!r}{at}, got {_short(actual)}"
+        if actual == expected:
+            return None
+        return f"expected {expected!r}{at}, got {_short(actual)}" if reveal else f"got {_short(actual)}{wrong}"
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
             return f"expected a {type(expected).__name__} of {len(expected)} values{at}, got {_describe(actual)}"
         if len(actual) != len(expected):
             return f"expected {len(expected)} values{at}, got {len(actual)}"
         for i, (a, e) in enumerate(zip(actual, expected)):
-            problem = compare(a, e, tolerance_for, f"{where}[{i}]" if where else f"output {i}")
+            problem = compare(a, e, tolerance_for, f"{where}[{i}]" if where else f"output {i}", reveal=reveal)
             if problem:
                 return problem
         return None
@@ -113,7 +122,7 @@ def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: str 
         if set(actual) != set(expected):
             return f"expected keys {sorted(expected)}{at}, got {sorted(map(str, actual))}"
         for key in expected:
-            problem = compare(actual[key], expected[key], tolerance_for, f"{where}.{key}" if where else key)
+            problem = compare(actual[key], expected[key], tolerance_for, f"{where}.{key}" if where else key, reveal=reveal)
             if problem:
                 return problem
         return None
@@ -123,3 +132,28 @@ def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: str 
 def _short(value: Any) -> str:
     text = repr(value) if not isinstance(value, torch.Tensor) else _describe(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def excerpt(value: Any, limit: int = 6) -> str:
+    """A short look at a value for a visible case: dtype, shape and its first values."""
+    if isinstance(value, torch.Tensor):
+        flat = value.detach().reshape(-1)[:limit]
+        shown = ", ".join(f"{float(v):.4g}" if value.dtype.is_floating_point else str(int(v)) for v in flat)
+        more = ", …" if value.numel() > limit else ""
+        return f"{dtype_name(value.dtype)} {tuple(value.shape)} [{shown}{more}]"
+    if isinstance(value, (list, tuple)):
+        return "(" + "; ".join(excerpt(v, limit) for v in value[:4]) + (", …" if len(value) > 4 else "") + ")"
+    if isinstance(value, dict):
+        return "{" + "; ".join(f"{k}: {excerpt(v, limit)}" for k, v in list(value.items())[:4]) + "}"
+    return _short(value)
+
+
+def shapes(names: list[str], values: list[Any]) -> str:
+    """The arguments of a visible case as ``x: float32 (2, 5, 32); eps: 1e-06``."""
+    parts = []
+    for name, value in zip(names, values):
+        if isinstance(value, torch.Tensor):
+            parts.append(f"{name}: {dtype_name(value.dtype)} {tuple(value.shape)}")
+        else:
+            parts.append(f"{name}: {_short(value)}")
+    return "; ".join(parts)

@@ -179,6 +179,24 @@ STRINGS: dict[str, dict[str, str]] = {
                       "zh": "每秒检查一次文件，而不是等待文件系统事件。"},
     "help.opt.force": {"en": "Show it even without full marks.", "zh": "即使没有满分也显示。"},
     "err.watch_code": {"en": "{id} is not a code question; `watch` regrades code", "zh": "{id} 不是编程题；`watch` 只对编程题重新评分"},
+    # instructors: validate, new, class grading, export
+    "help.validate": {"en": "Instructor check of a bank: schema, files, reference full marks, stub zero, every mistake diagnosed, seeded inputs, sources. Exit 0 only when sound.",
+                      "zh": "教师用题库检查：格式、文件、参考答案满分、代码框架零分、每个常见错误都能被识别、输入可复现、引用来源。只有全部通过时退出码为 0。"},
+    "help.new": {"en": "Scaffold a new question (YAML, stub, reference) with every field explained; refuses to overwrite.",
+                 "zh": "生成一道新题的框架（YAML、代码框架、参考答案），每个字段都有说明；不会覆盖已有文件。"},
+    "help.export": {"en": "Export questions for another grader: `export gradescope ID... -o autograder.zip`.",
+                    "zh": "导出题目给其他评分平台：`export gradescope ID... -o autograder.zip`。"},
+    "help.arg.new_id": {"en": "The new question's id, starting with its topic (e.g. swiglu-ffn).", "zh": "新题目的编号，以主题开头（例如 swiglu-ffn）。"},
+    "help.arg.target": {"en": "Where to export: gradescope.", "zh": "导出目标：gradescope。"},
+    "help.arg.export_ids": {"en": "Question ids or topics to grade in the bundle.", "zh": "打包中要评分的题目编号或主题。"},
+    "help.opt.topic_new": {"en": "The topic: the first word of the id.", "zh": "主题：编号的第一个词。"},
+    "help.opt.new_bank": {"en": "The bank folder to write into (default: the first --bank, else $LLAMAPREP_BANK's first).",
+                          "zh": "写入的题库目录（默认：第一个 --bank，否则 $LLAMAPREP_BANK 中的第一个）。"},
+    "help.opt.submissions": {"en": "Grade a class: DIR/<student>/<id_with_underscores>.py.", "zh": "为全班评分：DIR/<学生>/<编号用下划线>.py。"},
+    "help.opt.jobs": {"en": "Students graded at once (default: one per core).", "zh": "同时评分的学生数（默认：每个 CPU 核一个）。"},
+    "help.opt.output": {"en": "The file to write.", "zh": "要写入的文件。"},
+    "grade.visible_inputs": {"en": "inputs", "zh": "输入"},
+    "grade.visible_expected": {"en": "expected", "zh": "期望值"},
 }
 
 

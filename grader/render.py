@@ -155,6 +155,10 @@ def _details(case, lang: str) -> Text:
     if not case.visible and case.description:
         text.append(f"[{label('grade.hidden', lang)}{case.description}] ", style="dim")
     text.append(message)
+    if case.visible and case.inputs:  # only a visible case carries its data
+        text.append(f"\n{label('grade.visible_inputs', lang)}{case.inputs}", style="dim")
+    if case.visible and case.expected:
+        text.append(f"\n{label('grade.visible_expected', lang)}{case.expected}", style="dim")
     return text
 
 

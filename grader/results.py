@@ -22,6 +22,9 @@ class CaseResult:
     visible: bool = False
     explanation: Optional[dict] = None  # {en, zh} of the named mistake
     output: str = ""  # what the learner's code printed, truncated
+    # Only for a failed visible case: its arguments' shapes, an excerpt of the expected value.
+    inputs: str = ""
+    expected: str = ""
 
     def to_json(self) -> dict:
         return {

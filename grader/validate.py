@@ -13,7 +13,10 @@ one zygote shared by the whole run.
 from __future__ import annotations
 
 import inspect
+import os
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -59,16 +62,18 @@ def _loc_text(loc: Iterable[Union[str, int]]) -> str:
 
 
 class _Problems:
-    """Collects problems of one YAML file, each pointing at a field's line."""
+    """Collects the problems of one question, each pointing at a field's line of its YAML
+    (or a line of its stub or solution)."""
 
-    def __init__(self, report: ValidationReport, path: Path):
-        self.report, self.path = report, path
+    def __init__(self, path: Path):
+        self.path = path
+        self.items: list[str] = []
 
     def add(self, loc: tuple, message: str) -> None:
-        self.report.problems.append(f"{_display(self.path)}:{field_line(self.path, loc)}: {_loc_text(loc) or 'id'}: {message}")
+        self.items.append(f"{_display(self.path)}:{field_line(self.path, loc)}: {_loc_text(loc) or 'id'}: {message}")
 
     def at(self, path: Path, line: int, what: str, message: str) -> None:
-        self.report.problems.append(f"{_display(path)}:{line}: {what}: {message}")
+        self.items.append(f"{_display(path)}:{line}: {what}: {message}")
 
 
 # ---------------------------------------------------------------- loading, collecting every error
@@ -127,6 +132,12 @@ def todo_markers(path: Path) -> list[tuple[int, str]]:
 def _check_sources(q: Question, p: _Problems) -> None:
     if q.correction is not None and not q.sources:
         p.add(("sources",), "the correction cites no source; add at least one {title, url}")
+
+
+def uncorrected_claims(bank: Bank, root: Path) -> list[str]:
+    """Claims S1..S14 of the source that no question of the bank at ``root`` corrects."""
+    corrected = {m for q in bank.questions.values() if bank.roots[q.id] == root for m in q.corrects}
+    return [myth for myth in MYTH_IDS if myth not in corrected]
 
 
 def _arg_order(q: CodeQuestion, reference: Any, p: _Problems) -> None:
@@ -242,31 +253,47 @@ def _case_index(q: CodeQuestion, name: str) -> tuple:
     return ("grading",)
 
 
-def _check_reference(q, bank, zygote, p: _Problems) -> None:
+def _graded(q: CodeQuestion, submission: Path, bank: Bank, zygote: Any, p: _Problems, what: str):
+    """Grade a file as a learner's; None (with the problem recorded) when the question
+    itself broke: its reference or a property raised."""
     from grader.grading import grade_question
 
-    result = grade_question(question=q, submission=bank.solution_path(q.id), bank=bank, zygote=zygote)
-    for case in result.cases:
+    result = grade_question(question=q, submission=submission, bank=bank, zygote=zygote)
+    if getattr(result, "problem", None):
+        p.add(("id",), f"grading {what} failed: {result.problem}")
+        return None
+    return result
+
+
+def _check_reference(q, bank, zygote, p: _Problems) -> None:
+    result = _graded(q, bank.solution_path(q.id), bank, zygote, p, "the reference")
+    for case in result.cases if result else []:
         if case.status != "passed":
             p.add(_case_index(q, case.name), f"the reference fails {case.name!r} ({case.status}): {case.message}")
 
 
 def _check_stub(q, bank, zygote, p: _Problems) -> None:
-    from grader.grading import grade_question
-
     stub = bank.stub_path(q.id)
-    result = grade_question(question=q, submission=stub, bank=bank, zygote=zygote)
-    passed = [c.name for c in result.cases if c.score > 0]
+    result = _graded(q, stub, bank, zygote, p, "the stub")
+    passed = [c.name for c in result.cases if c.score > 0] if result else []
     if passed:
         p.at(stub, 1, "stub", f"the untouched stub earns {result.score:.3g}/{result.max_score:g} (passes {', '.join(map(repr, passed))}); it must earn zero")
 
 
 def _mistake_submission(q: CodeQuestion, solution_path: Path, function: str, folder: Path) -> Path:
-    """The reference module with the entry point rebound to the mistake: what a learner
-    who made exactly that mistake would submit."""
-    path = folder / f"{q.file_stem}.py"
+    """What a learner who made exactly that mistake would submit: a file whose entry point
+    is the mistake function.  The solution runs inside it as a module of its own, so a
+    mistake written in terms of the reference still calls the reference, not itself; and
+    the file needs nothing beside it (a worker may not be allowed to read our folders)."""
     source = solution_path.read_text(encoding="utf-8")
-    path.write_text(f"{source}\n\n{q.entry_point} = {function}\n", encoding="utf-8")
+    path = folder / f"{q.file_stem}.py"
+    path.write_text(
+        "import types as _types\n"
+        "_solution = _types.ModuleType('_llamaprep_solution')\n"
+        f"exec(compile({source!r}, {str(solution_path)!r}, 'exec'), _solution.__dict__)\n"
+        f"{q.entry_point} = _solution.{function}\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -288,8 +315,6 @@ def _coincide(q: CodeQuestion, solution: ModuleType, case_name: str, one: str, o
 
 
 def _check_mistakes(q, bank, solution, zygote, p: _Problems) -> None:
-    from grader.grading import grade_question
-
     by_id = {m.id: m for m in q.grading.mistakes}
     case_names = {c.name for c in q.grading.cases}
     with tempfile.TemporaryDirectory(prefix="llamaprep-validate-") as tmp:
@@ -298,7 +323,9 @@ def _check_mistakes(q, bank, solution, zygote, p: _Problems) -> None:
             folder = Path(tmp) / m.id
             folder.mkdir()
             sub = _mistake_submission(q, bank.solution_path(q.id), m.function_name, folder)
-            result = grade_question(question=q, submission=sub, bank=bank, zygote=zygote)
+            result = _graded(q, sub, bank, zygote, p, f"mistake {m.id!r}")
+            if result is None:
+                continue
             if result.full_marks:
                 p.add(loc, f"mistake {m.id!r} earns full marks: no case tells it apart from the reference; add a case where it is wrong")
                 continue
@@ -318,7 +345,16 @@ def _check_mistakes(q, bank, solution, zygote, p: _Problems) -> None:
 # ---------------------------------------------------------------- the whole check
 
 
-def _check_code_question(q: CodeQuestion, bank: Bank, zygote: Any, report: ValidationReport, p: _Problems) -> None:
+def _check_code_question(q: CodeQuestion, bank: Bank, zygote: Any) -> list[str]:
+    p = _Problems(bank.paths[q.id])
+    try:
+        _check_code_files(q, bank, zygote, p)
+    except Exception as exc:  # noqa: BLE001 - one broken question must not stop the check
+        p.add(("id",), f"could not be checked: {type(exc).__name__}: {exc}")
+    return p.items
+
+
+def _check_code_files(q: CodeQuestion, bank: Bank, zygote: Any, p: _Problems) -> None:
     stub, sol = bank.stub_path(q.id), bank.solution_path(q.id)
     missing = False
     if not stub.is_file():
@@ -339,9 +375,9 @@ def _check_code_question(q: CodeQuestion, bank: Bank, zygote: Any, report: Valid
     if not _functions_exist(q, solution, sol, p):
         return
     _arg_order(q, getattr(solution, q.entry_point), p)
-    before = len(report.problems)
+    before = len(p.items)
     _inputs_repeat(q, solution, p)
-    if len(report.problems) > before:
+    if len(p.items) > before:
         return  # grading with unbuildable inputs would only repeat the problem
     _check_reference(q, bank, zygote, p)
     _check_stub(q, bank, zygote, p)
@@ -352,10 +388,12 @@ def validate_bank(
     *,
     banks: Iterable[Union[str, Path]] = (),
     zygote: Any = None,
+    workers: Optional[int] = None,
     progress: Optional[Progress] = None,
 ) -> ValidationReport:
     """Check the built-in bank (no ``banks``) or the given extra banks (with the built-in
-    one loaded beside them, so id collisions are found)."""
+    one loaded beside them, so id collisions are found).  Code questions are graded on
+    ``workers`` threads (default: one per core), each driving its own child processes."""
     say = progress or (lambda _msg: None)
     extra = [Path(b) for b in banks]
     builtin = builtin_bank_dir()
@@ -369,7 +407,7 @@ def validate_bank(
 
     blocked: set[str] = set()
     for q in mine:
-        p = _Problems(report, bank.paths[q.id])
+        p = _Problems(bank.paths[q.id])
         _check_sources(q, p)
         files = [bank.paths[q.id]]
         if isinstance(q, CodeQuestion):
@@ -378,12 +416,11 @@ def validate_bank(
             for line, text in todo_markers(path):
                 p.at(path, line, "todo", text)
                 report.todo += 1
-                blocked.add(q.id)
+                blocked.add(q.id)  # a placeholder is not worth grading yet
+        report.problems.extend(p.items)
     if builtin in targets:
-        corrected = {m for q in bank.questions.values() if bank.roots[q.id] == builtin for m in q.corrects}
-        for myth in MYTH_IDS:
-            if myth not in corrected:
-                report.problems.append(f"{_display(builtin / 'questions')}: corrects: no question corrects {myth} (MYTHS.md)")
+        for myth in uncorrected_claims(bank, builtin):
+            report.problems.append(f"{_display(builtin / 'questions')}: corrects: no question corrects {myth} (MYTHS.md)")
 
     code = [q for q in mine if isinstance(q, CodeQuestion) and q.id not in blocked]
     if not code:
@@ -393,16 +430,22 @@ def validate_bank(
         from grader.sandbox import Zygote
 
         zygote = Zygote()  # before any torch computation or reference module
+    done = 0
+    lock = threading.Lock()
+
+    def check(q: CodeQuestion) -> list[str]:
+        nonlocal done
+        items = _check_code_question(q, bank, zygote)
+        with lock:
+            done += 1
+            say(f"[{done}/{len(code)}] {q.id}: {'ok' if not items else f'{len(items)} problem(s)'}")
+        return items
+
     try:
-        for n, q in enumerate(code, 1):
-            say(f"[{n}/{len(code)}] {q.id}")
-            p = _Problems(report, bank.paths[q.id])
-            try:
-                _check_code_question(q, bank, zygote, report, p)
-            except Exception as exc:  # noqa: BLE001 - one broken question must not stop the check
-                p.add(("id",), f"could not be checked: {type(exc).__name__}: {exc}")
+        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+            for items in pool.map(check, code):  # results in bank order, whatever finishes first
+                report.problems.extend(items)
     finally:
         if own:
             zygote.close()
     return report
-
