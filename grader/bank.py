@@ -9,14 +9,23 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 import yaml
-from pydantic import ValidationError
 
-from grader.schema import CodeQuestion, QuizQuestion, Topic
+if TYPE_CHECKING:
+    from grader.schema import Question, Topic
 
-Question = Union[CodeQuestion, QuizQuestion]
+
+def __getattr__(name: str):
+    """`from grader.bank import Question` without importing pydantic until it is used:
+    `llamaprep --help` and shell completion never build the schema (grader.schema)."""
+    if name == "Question":
+        from grader.schema import Question
+
+        return Question
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 # libyaml when available: ten times faster than the pure-Python parser, and every command
 # that does not grade loads the whole bank.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -127,7 +136,7 @@ def parse_file(path: Path, model: type) -> object:
         raise BankError(f"{name}:1: expected a mapping of fields at the top level")
     try:
         return model.model_validate(data)
-    except ValidationError as exc:
+    except _validation_error() as exc:
         err = exc.errors()[0]
         loc = err["loc"]
         node = yaml.compose(text, Loader=_Loader)  # only now: line numbers cost a second parse
@@ -137,9 +146,19 @@ def parse_file(path: Path, model: type) -> object:
         raise BankError(f"{name}:{line}: {_format_loc(loc)}: {msg}{more}") from None
 
 
+def _validation_error() -> type:
+    from pydantic import ValidationError
+
+    return ValidationError
+
+
 class _AnyQuestion:
     @staticmethod
     def model_validate(data: dict) -> Question:
+        from pydantic import ValidationError
+
+        from grader.schema import CodeQuestion, QuizQuestion
+
         kind = data.get("kind", "code")
         if kind == "quiz":
             return QuizQuestion.model_validate(data)
@@ -169,6 +188,8 @@ def load_bank(extra: Iterable[Union[str, Path]] = (), *, builtin: bool = True) -
         for path in sorted(qdir.glob("*/*.yaml")):
             if path.name.startswith("_"):
                 if path.name == "_topic.yaml":
+                    from grader.schema import Topic
+
                     t = parse_file(path, Topic)
                     bank.topics.setdefault(t.topic, t)
                 continue
