@@ -5,7 +5,6 @@ Commands that do not grade never import torch (grader.grading is imported lazily
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -226,6 +225,35 @@ def hint(
         out.print(t("hint.all", lng, total=len(hints), id=q.id))
 
 
+def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str) -> None:
+    """`grade --submissions DIR`: a class, graded in parallel; exits."""
+    from grader import render_instructor
+    from grader.classroom import find_submissions, grade_class, question_ids_for
+    from grader.formats import class_text
+
+    if fmt not in ("table", "csv", "json", "junit"):
+        fail(f"unknown --format {fmt!r} for --submissions; use table, csv, json or junit")
+    if not folder.is_dir():
+        fail(f"--submissions {folder}: no such folder")
+    try:
+        qids = question_ids_for(b, names) if names else None
+    except BankError as exc:
+        fail(str(exc))
+    found, ignored = find_submissions(bank=b, folder=folder, question_ids=qids)
+    for name in ignored:
+        warn(f"{folder / name}: not a question's file (expected <student>/<id_with_underscores>.py); skipped", lng)
+    if not found:
+        fail(f"no submissions in {folder} (expected {folder}/<student>/<id_with_underscores>.py)")
+    with render_instructor.progress_bar(err, "grading", len(found)) as advance:
+        report = grade_class(bank=b, folder=folder, submissions=found, workers=jobs, progress=advance)
+    report.ignored = ignored
+    if fmt == "table":
+        render_instructor.class_table(out, report)
+    else:
+        sys.stdout.write(class_text(report, fmt))
+    raise typer.Exit(0 if report.full_marks else 1)
+
+
 @app.command(help=_h("help.grade"))
 def grade(
     ids: Annotated[Optional[list[str]], typer.Argument(help=_h("help.arg.ids"), autocompletion=completion.topics_and_ids)] = None,
@@ -234,10 +262,14 @@ def grade(
     workspace: Workspace = None,
     lang: Lang = None,
     bank: Banks = None,
+    submissions: Annotated[Optional[Path], typer.Option("--submissions", help=_h("help.opt.submissions"))] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help=_h("help.opt.jobs"))] = None,
 ) -> None:
     from grader.workspace import attempted, learner_file, workspace_dir
 
     lng = resolve_lang(lang)
+    if submissions is not None:
+        _grade_class(_bank(bank), submissions, ids or [], fmt, jobs, lng)
     if fmt not in ("table", "json", "junit", "gradescope"):
         fail(f"unknown --format {fmt!r}; use table, json, junit or gradescope")
     b = _bank(bank)
@@ -269,8 +301,10 @@ def grade(
             progress.record_attempt(result.id, result.score, result.max_score)
     except ProgressError as exc:
         warn(str(exc), lng)
-    if fmt == "json":
-        sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+    if fmt != "table":
+        from grader.formats import report_text
+
+        sys.stdout.write(report_text(report, fmt))
     else:
         from grader import render
 

@@ -32,3 +32,23 @@ def progress_bar(console: Console, description: str, total: int) -> Iterator[Cal
     task = bar.add_task(description, total=total, last="")
     with bar:
         yield lambda last: bar.update(task, advance=1, last=last)
+
+
+def class_table(console: Console, report) -> None:
+    """One row per student: each question's score, then the total."""
+    from rich import box
+    from rich.table import Table
+
+    from grader.formats import points
+
+    qids = list(dict.fromkeys(q.id for s in report.students for q in s.questions))
+    table = Table(box=box.SIMPLE_HEAVY, title=f"{len(report.students)} student(s), {report.seconds:.1f} s")
+    table.add_column("student", style="cyan", no_wrap=True)
+    for qid in qids:
+        table.add_column(qid, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for s in report.students:
+        mine = {q.id: q for q in s.questions}
+        cells = [f"{points(mine[q].score)}/{points(mine[q].max_score)}" if q in mine else "-" for q in qids]
+        table.add_row(s.student, *cells, f"{points(s.score)}/{points(s.max_score)}")
+    console.print(table)
