@@ -152,8 +152,9 @@ def _details(case, lang: str) -> Text:
         message = case.message.split(" — this matches the known mistake")[0]
     else:
         message = case.message
-    if not case.visible and case.description:
-        text.append(f"[{label('grade.hidden', lang)}{case.description}] ", style="dim")
+    description = (case.description_zh if lang == "zh" else None) or case.description
+    if not case.visible and description:
+        text.append(f"[{label('grade.hidden', lang)}{description}] ", style="dim")
     text.append(message)
     if case.visible and case.inputs:  # only a visible case carries its data
         text.append(f"\n{label('grade.visible_inputs', lang)}{case.inputs}", style="dim")

@@ -19,6 +19,7 @@ class CaseResult:
     # Not in the JSON contract; for rendering.
     name_zh: Optional[str] = None
     description: Optional[str] = None
+    description_zh: Optional[str] = None
     visible: bool = False
     explanation: Optional[dict] = None  # {en, zh} of the named mistake
     output: str = ""  # what the learner's code printed, truncated

@@ -81,6 +81,7 @@ class Case(Strict):
     description: Optional[str] = Field(
         default=None, description="what kind of input this is; shown instead of data for hidden cases"
     )
+    description_zh: Optional[str] = Field(default=None, description="the description in Chinese")
     visible: bool = False
     points: float = Field(default=1.0, gt=0)
     seed: Optional[int] = None
@@ -108,6 +109,7 @@ class PropertyCheck(Strict):
     name: str = Field(min_length=1)
     name_zh: Optional[str] = None
     description: Optional[str] = None
+    description_zh: Optional[str] = None
     function: str = Field(description="a function of the solution module: (generator) -> grader.properties.Property")
     points: float = Field(default=1.0, gt=0)
     visible: bool = False
