@@ -488,6 +488,27 @@ def validate(bank: Banks = None) -> None:
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command(help=_h("help.new"))
+def new(
+    question_id: Annotated[str, typer.Argument(help=_h("help.arg.new_id"))],
+    topic: Annotated[str, typer.Option("--topic", help=_h("help.opt.topic_new"))],
+    bank: Annotated[Optional[list[str]], typer.Option("--bank", help=_h("help.opt.new_bank"))] = None,
+) -> None:
+    from grader.scaffold import ScaffoldError, scaffold_question
+
+    dirs = [*(bank or [])] or extra_banks_from_env()
+    if not dirs:
+        fail("name the bank folder to write into: --bank DIR (a folder that holds questions/ and solutions/)")
+    try:
+        paths = scaffold_question(qid=question_id, topic=topic, bank_dir=Path(dirs[0]))
+    except (ScaffoldError, OSError) as exc:
+        fail(str(exc))
+        return
+    for path in paths:
+        out.print(f"wrote {path}", highlight=False)
+    out.print(f"Next: replace each TODO(author), then `llamaprep validate --bank {dirs[0]}` (it lists what is left).", highlight=False)
+
+
 def main() -> None:
     try:
         app()

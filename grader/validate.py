@@ -125,7 +125,8 @@ def todo_markers(path: Path) -> list[tuple[int, str]]:
     found = []
     for n, line in enumerate(lines, 1):
         if TODO_MARK in line:
-            found.append((n, line.split(TODO_MARK, 1)[1].lstrip(" :").strip() or "fill this in"))
+            what = line.split(TODO_MARK, 1)[1].strip(" :\"'")
+            found.append((n, f"fill in {what}" if what else "fill this in"))
     return found
 
 

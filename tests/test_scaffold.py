@@ -1,0 +1,67 @@
+"""`llamaprep new`: the scaffold never overwrites, and validate lists what is left to fill in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from grader.scaffold import ScaffoldError, scaffold_question
+from grader.validate import validate_bank
+
+
+def test_scaffold_then_validate_lists_every_placeholder_by_line(tmp_path, zygote):
+    paths = scaffold_question(qid="swiglu-ffn", topic="swiglu", bank_dir=tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+        "questions/swiglu/swiglu-ffn.yaml", "questions/swiglu/swiglu_ffn.py", "solutions/swiglu/swiglu_ffn.py"]
+    report = validate_bank(banks=[tmp_path], zygote=zygote)
+    assert report.questions == ["swiglu-ffn"]  # the YAML is valid as written
+    assert report.todo == len(report.problems) > 5
+    for problem in report.problems:
+        m = re.match(r"^(.+):(\d+): todo: fill in ", problem)
+        assert m, problem
+        lines = open(m[1], encoding="utf-8").read().splitlines()
+        assert "TODO(author)" in lines[int(m[2]) - 1]
+    files = {re.match(r"^(.+?):", p)[1].rsplit("/", 2)[-2] for p in report.problems}
+    assert files == {"swiglu"}  # YAML, stub and solution all named
+
+
+def test_every_field_is_explained(tmp_path):
+    yaml_path = scaffold_question(qid="swiglu-ffn", topic="swiglu", bank_dir=tmp_path)[0]
+    text = yaml_path.read_text()
+    for field in ("id", "kind", "title", "difficulty", "points", "corrects", "claims", "sources", "prompt",
+                  "entry_point", "signature", "hints", "driver", "time_limit", "question_time_limit",
+                  "memory_limit_mb", "banned", "tolerances", "cases", "description", "visible", "args",
+                  "mistakes", "properties"):
+        line = next(l for l in text.splitlines() if re.match(rf"^\s*-?\s*{field}:", l))
+        assert "#" in line or text.splitlines()[text.splitlines().index(line) - 1].lstrip().startswith("#"), field
+
+
+def test_refuses_to_overwrite_and_bad_ids(tmp_path):
+    scaffold_question(qid="swiglu-ffn", topic="swiglu", bank_dir=tmp_path)
+    stub = tmp_path / "questions/swiglu/swiglu_ffn.py"
+    stub.write_text("my edits")
+    with pytest.raises(ScaffoldError, match="exists already"):
+        scaffold_question(qid="swiglu-ffn", topic="swiglu", bank_dir=tmp_path)
+    assert stub.read_text() == "my edits"
+    with pytest.raises(ScaffoldError, match="must start with its topic"):
+        scaffold_question(qid="ffn-swiglu", topic="swiglu", bank_dir=tmp_path)
+    with pytest.raises(ScaffoldError, match="lowercase"):
+        scaffold_question(qid="SwiGLU", topic="swiglu", bank_dir=tmp_path)
+    with pytest.raises(ScaffoldError, match="is taken by"):
+        scaffold_question(qid="rmsnorm-forward", topic="rmsnorm", bank_dir=tmp_path / "other")
+    assert not (tmp_path / "other").exists()
+
+
+def test_cli_new(tmp_path):
+    from cli import app
+
+    runner = CliRunner()
+    made = runner.invoke(app, ["new", "swiglu-ffn", "--topic", "swiglu", "--bank", str(tmp_path)])
+    assert made.exit_code == 0, made.output
+    assert "swiglu-ffn.yaml" in made.output and "validate --bank" in made.output
+    again = runner.invoke(app, ["new", "swiglu-ffn", "--topic", "swiglu", "--bank", str(tmp_path)])
+    assert again.exit_code == 2 and "exists already" in again.output and "Traceback" not in again.output
+    nowhere = runner.invoke(app, ["new", "swiglu-x", "--topic", "swiglu"])
+    assert nowhere.exit_code == 2 and "--bank DIR" in nowhere.output
