@@ -509,6 +509,27 @@ def new(
     out.print(f"Next: replace each TODO(author), then `llamaprep validate --bank {dirs[0]}` (it lists what is left).", highlight=False)
 
 
+@app.command(help=_h("help.export"))
+def export(
+    target: Annotated[str, typer.Argument(help=_h("help.arg.target"))],
+    ids: Annotated[list[str], typer.Argument(help=_h("help.arg.export_ids"), autocompletion=completion.topics_and_ids)],
+    output: Annotated[Path, typer.Option("-o", "--output", help=_h("help.opt.output"))] = Path("autograder.zip"),
+    bank: Banks = None,
+) -> None:
+    from grader.classroom import question_ids_for
+    from grader.gradescope import ExportError, export_bundle
+
+    if target != "gradescope":
+        fail(f"unknown export target {target!r}; use gradescope")
+    b = _bank(bank)
+    try:
+        path = export_bundle(bank=b, question_ids=question_ids_for(b, ids), output=output)
+    except (ExportError, BankError, OSError) as exc:
+        fail(str(exc))
+        return
+    out.print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment", highlight=False)
+
+
 def main() -> None:
     try:
         app()
