@@ -1,7 +1,7 @@
 """The RMSNorm code questions: references against independent implementations, mistakes, properties.
 
 Covers rmsnorm-forward, rmsnorm-module, rmsnorm-backward and rmsnorm-fused-residual.  The
-module driver (grader/drivers.py) is re-implemented here by hand from docs/question-format.md,
+module driver (grader/drivers.py) is re-implemented here by hand from docs/authoring.md,
 so that these tests do not depend on the engine.
 """
 
