@@ -26,7 +26,7 @@ from grader.bank import Bank
 from grader.compare import compare, excerpt, shapes
 from grader.properties import Property
 from grader.results import CaseResult, GradeReport, QuestionResult
-from grader.sandbox import WorkerHandle, Zygote
+from grader.sandbox import SandboxError, WorkerHandle, Zygote
 from grader.schema import Case, CodeQuestion, PropertyCheck
 
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -88,8 +88,9 @@ class Outcome:
 class Session:
     """One submission of one question: a worker, restarted fresh after a crash or time-out."""
 
-    def __init__(self, zygote: Zygote, question: CodeQuestion, submission: Path):
+    def __init__(self, zygote: Zygote, question: CodeQuestion, submission: Path, protected: tuple[str, ...] = ()):
         self.zygote = zygote
+        self.protected = protected  # folders the learner's code may not read (grader.guard)
         self.q = question
         self.submission = submission
         self.source = submission.read_text(encoding="utf-8", errors="replace")
@@ -118,6 +119,8 @@ class Session:
             "entry_point": self.q.entry_point,
             "banned": list(g.banned),
             "driver": g.driver,
+            "protected": list(self.protected),
+            "workdir": str(self.worker.workdir),
         }
         outcome = self._exchange(request, [], what="loading your file")
         if outcome.kind != "ok":
@@ -143,12 +146,13 @@ class Session:
         started = time.monotonic()
         deadline, capped = self._deadline()
         try:
+            self.worker.sock.settimeout(max(0.001, deadline - time.monotonic()))  # a child that stops reading
             wire.send_message(self.worker.sock, header, blobs)
             if meanwhile is not None:
                 meanwhile()
-            reply, out = wire.recv_message(self.worker.sock, deadline)
+            reply, out = wire.recv_message(self.worker.sock, deadline, alive=self.worker.pidfd)
             return self._interpret(reply, out)
-        except wire.WireTimeout:
+        except (wire.WireTimeout, TimeoutError):
             limit = self.q.grading.question_time_limit if capped else self.q.grading.time_limit
             scope = "the question's time limit" if capped else "the time limit"
             self._crash_cleanup()
@@ -183,8 +187,12 @@ class Session:
             return self.load_failure
         if self.budget <= 0:
             return Outcome("timeout", f"skipped: the question's time limit ({self.q.grading.question_time_limit:g} s) was used up")
-        if self.worker is None and self._start() is not None:
-            return self.load_failure  # type: ignore[return-value]
+        try:
+            if self.worker is None and self._start() is not None:
+                return self.load_failure  # type: ignore[return-value]
+        except SandboxError as exc:
+            self.worker = None
+            return Outcome("crashed", sanitize(exc))
         blobs: list[bytes] = []
         tree = wire.encode(values, blobs)
         outcome = self._exchange({"op": "call", "names": names, "args": tree}, blobs, "your code", meanwhile)
@@ -238,7 +246,7 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
     values = inputs.build_args(q.id, case.name, case.args, case.seed)
     result = CaseResult(
         name=case.name, status="failed", score=0.0, max_score=points,
-        name_zh=case.name_zh, description=case.description, visible=case.visible,
+        name_zh=case.name_zh, description=case.description, description_zh=case.description_zh, visible=case.visible,
     )
     expected: list[Any] = []
 
@@ -275,7 +283,7 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
 def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, check: PropertyCheck, points: float) -> CaseResult:
     result = CaseResult(
         name=check.name, status="failed", score=0.0, max_score=points,
-        name_zh=check.name_zh, description=check.description, visible=check.visible,
+        name_zh=check.name_zh, description=check.description, description_zh=check.description_zh, visible=check.visible,
     )
     gen = torch.Generator().manual_seed(inputs.case_seed(q.id, check.name))
     try:
@@ -316,7 +324,7 @@ def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygo
     except Exception as exc:  # noqa: BLE001 - a broken bank becomes a result
         return missing_file_result(q, submission, f"the question's reference cannot be loaded: {type(exc).__name__}: {exc}", broken=True)
     points = _case_points(q)
-    session = Session(zygote, q, submission)
+    session = Session(zygote, q, submission, protected=hidden_folders(bank, submission))
     items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(zip(q.grading.properties, points[len(q.grading.cases):]))
     try:
         for item, pts in items:
@@ -336,6 +344,14 @@ def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygo
     result.score = q.points if abs(total - q.points) < 1e-9 else round(total, 9)
     result.seconds = time.monotonic() - started
     return result
+
+
+def hidden_folders(bank: Bank, submission: Path) -> tuple[str, ...]:
+    """Every bank's solutions/ folder, except one holding the submission itself (when
+    validate grades a reference, its siblings are no secret)."""
+    inside = submission.resolve()
+    folders = {str((root / "solutions").resolve()) for root in bank.roots.values()}
+    return tuple(sorted(f for f in folders if not inside.is_relative_to(f)))
 
 
 def missing_file_result(question: CodeQuestion, path: Path, reason: str, broken: bool = False) -> QuestionResult:

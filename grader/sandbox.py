@@ -9,6 +9,13 @@ space cap, a cap on the bytes it may write, few file descriptors, a scrubbed env
 its own temporary directory as cwd, stdout/stderr into a capped file there, and death when
 the zygote dies.  The zygote is a child subreaper: processes a submission leaves behind are
 re-parented to it and killed when their worker is reaped and when grading ends.
+
+Run as root (a container, Gradescope), a worker also drops to the unprivileged user
+``nobody`` so that the kernel, not just etiquette, keeps it from the grader's processes,
+the reference files (if not world-readable) and the limits themselves.  The grading
+process makes itself non-dumpable so that a worker of the same user cannot read its
+memory (/proc/PID/mem, ptrace), where the expected outputs are.  SECURITY.md has the
+full threat model.
 """
 
 from __future__ import annotations
@@ -31,7 +38,14 @@ from typing import Optional
 OUTPUT_CAP = 1 << 20  # bytes a worker may write to stdout/stderr
 SHOWN_OUTPUT = 2000  # bytes of it kept for the report
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
+NOBODY = 65534  # uid/gid a worker drops to when the grader runs as root
+NOBODY_NPROC = 512  # processes (threads included) all of nobody's workers may have
+
+
+class SandboxError(RuntimeError):
+    """The zygote is gone or answered nonsense (e.g. a submission killed it)."""
 
 
 def _prctl(option: int, value: int) -> None:
@@ -53,19 +67,32 @@ def _vm_size() -> int:
 
 
 def _set_limit(which: int, value: int) -> None:
+    """Soft and hard limit both: a soft limit alone the learner's code could raise again."""
     try:
         soft, hard = resource.getrlimit(which)
         if hard != resource.RLIM_INFINITY:
             value = min(value, hard)
-        resource.setrlimit(which, (value, hard))
+        resource.setrlimit(which, (value, value))
     except (ValueError, OSError):
         pass
+
+
+def _drop_root(workdir: str) -> None:
+    """Become ``nobody`` (only when running as root); the death signal is reset by the
+    change of credentials, so it is set again by the caller afterwards."""
+    if os.geteuid() != 0:
+        return
+    os.chown(workdir, NOBODY, NOBODY)
+    os.fchown(1, NOBODY, NOBODY)  # output.txt, which stdout and stderr point to
+    _set_limit(resource.RLIMIT_NPROC, NOBODY_NPROC)
+    os.setgroups([])
+    os.setresgid(NOBODY, NOBODY, NOBODY)
+    os.setresuid(NOBODY, NOBODY, NOBODY)
 
 
 def _worker_process(job: socket.socket, req: dict) -> None:
     """In the forked worker: apply the limits, then serve the parent's requests."""
     os.setsid()
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # oversized writes fail instead of killing
@@ -87,6 +114,10 @@ def _worker_process(job: socket.socket, req: dict) -> None:
     _set_limit(resource.RLIMIT_NOFILE, 256)
     _set_limit(resource.RLIMIT_CPU, int(req["cpu_seconds"]))
     _set_limit(resource.RLIMIT_AS, _vm_size() + int(req["memory_bytes"]))
+    _drop_root(workdir)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the zygote died before the death signal was armed
+        os._exit(1)
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
     sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
     sys.path.insert(0, req["submission_dir"])
@@ -95,20 +126,36 @@ def _worker_process(job: socket.socket, req: dict) -> None:
     worker.main(job)
 
 
-def _children_of(pid: int) -> list[int]:
-    found = []
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process visible in /proc."""
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
                 stat = f.read()
-            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            found[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == pid:
-            found.append(int(entry))
     return found
+
+
+def _children_of(pid: int) -> list[int]:
+    return [child for child, parent in _parents().items() if parent == pid]
+
+
+def _trees(roots: list[int]) -> list[int]:
+    """``roots`` and all their descendants, parents first."""
+    kids: dict[int, list[int]] = {}
+    for child, parent in _parents().items():
+        kids.setdefault(parent, []).append(child)
+    out, todo = [], list(roots)
+    while todo:
+        pid = todo.pop(0)
+        out.append(pid)
+        todo.extend(kids.get(pid, []))
+    return out
 
 
 def _kill_group_and(pid: int) -> None:
@@ -129,8 +176,13 @@ def _zygote_main(ctl: socket.socket) -> None:
     os.closerange(3, keep)
     os.closerange(keep + 1, 4096)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        from grader.warmup import warm_torch
+
+        warm_torch()  # paid once here, not in every worker
+    except Exception:  # noqa: BLE001 - a cold start is slower, never wrong
+        pass
     live: set[int] = set()
     statuses: dict[int, int] = {}
 
@@ -145,12 +197,26 @@ def _zygote_main(ctl: socket.socket) -> None:
             statuses[pid] = status
 
     def sweep() -> None:
-        """Kill every child that is not a worker in use: escaped leftovers."""
-        collect()
-        for pid in _children_of(os.getpid()):
-            if pid not in live:
+        """Kill every child that is not a worker in use, with all its descendants: escaped
+        leftovers.  Orphans of the killed re-parent to us (subreaper), so repeat until none."""
+        for _ in range(100):
+            collect()
+            strays = [pid for pid in _children_of(os.getpid()) if pid not in live]
+            if not strays:
+                return
+            for pid in _trees(strays):
                 _kill_group_and(pid)
-        collect()
+            time.sleep(0.001)
+
+    def die(*_: object) -> None:
+        live.clear()
+        sweep()
+        os._exit(0)
+
+    # When the grader dies (even by SIGKILL), sweep before going: a plain SIGKILL here
+    # would hand escaped daemons to init instead of killing them.
+    signal.signal(signal.SIGTERM, die)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
     while True:
         try:
@@ -158,18 +224,22 @@ def _zygote_main(ctl: socket.socket) -> None:
         except OSError:
             msg, fds = b"", []
         if not msg:
-            live.clear()
-            sweep()
-            os._exit(0)
+            die()
         req = json.loads(msg)
         if req["op"] == "spawn":
             pid = os.fork()
             if pid == 0:
+                code = 0
                 try:
                     ctl.close()
                     _worker_process(socket.socket(fileno=fds[0]), req)
+                except BaseException:  # noqa: BLE001 - the grader's own failure: leave a trace
+                    import traceback
+
+                    traceback.print_exc()
+                    code = 70
                 finally:
-                    os._exit(0)
+                    os._exit(code)
             for fd in fds:
                 os.close(fd)
             live.add(pid)
@@ -229,6 +299,7 @@ class Zygote:
             finally:
                 os._exit(0)
         theirs.close()
+        _prctl(PR_SET_DUMPABLE, 0)  # after the fork: only this process holds expected outputs
         self.pid = pid
         self.sock = ours
         self.closed = False
@@ -236,9 +307,14 @@ class Zygote:
 
     def _request(self, req: dict, fds: tuple[int, ...] = ()) -> dict:
         with self.lock:
-            return self._exchange(req, fds)
+            try:
+                return self._exchange(req, fds)
+            except (OSError, ValueError) as exc:
+                raise SandboxError(f"the grading sandbox stopped working ({exc})") from None
 
     def _exchange(self, req: dict, fds: tuple[int, ...]) -> dict:
+        if self.closed:
+            raise SandboxError("the grading sandbox is closed")
         if fds:
             socket.send_fds(self.sock, [json.dumps(req).encode()], list(fds))
         else:
@@ -246,29 +322,35 @@ class Zygote:
         self.sock.settimeout(30)
         reply = self.sock.recv(1 << 16)
         if not reply:
-            raise RuntimeError("the grading zygote died")
+            raise SandboxError("the grading sandbox was killed (by a submission?)")
         return json.loads(reply)
 
     def spawn(self, submission: Path, *, memory_mb: int, cpu_seconds: float) -> "WorkerHandle":
         workdir = tempfile.mkdtemp(prefix="llamaprep-")
         ours, theirs = socket.socketpair()
+        request = {
+            "op": "spawn",
+            "workdir": workdir,
+            "submission_dir": str(submission.resolve().parent),
+            "memory_bytes": memory_mb << 20,
+            "cpu_seconds": max(1, int(cpu_seconds) + 1),
+        }
         try:
-            reply = self._request(
-                {
-                    "op": "spawn",
-                    "workdir": workdir,
-                    "submission_dir": str(submission.resolve().parent),
-                    "memory_bytes": memory_mb << 20,
-                    "cpu_seconds": max(1, int(cpu_seconds) + 1),
-                },
-                (theirs.fileno(),),
-            )
+            reply = self._request(request, (theirs.fileno(),))
+        except BaseException:
+            ours.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
         finally:
             theirs.close()
-        return WorkerHandle(pid=reply["pid"], sock=ours, workdir=Path(workdir), zygote=self)
+        return WorkerHandle(pid=reply["pid"], sock=ours, workdir=Path(workdir), zygote=self, pidfd=_pidfd(reply["pid"]))
 
     def reap(self, pid: int) -> ExitInfo:
-        status = self._request({"op": "reap", "pid": pid}).get("status")
+        try:
+            status = self._request({"op": "reap", "pid": pid}).get("status")
+        except SandboxError:
+            _kill_group_and(pid)  # the zygote is gone; its death signal has likely done this already
+            return ExitInfo()
         if status is None:
             return ExitInfo()
         if os.WIFSIGNALED(status):
@@ -292,6 +374,14 @@ class Zygote:
         self.close()
 
 
+def _pidfd(pid: int) -> Optional[int]:
+    """A descriptor that becomes readable when ``pid`` ends (Linux >= 5.3), else None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 @dataclass
 class WorkerHandle:
     pid: int
@@ -299,12 +389,18 @@ class WorkerHandle:
     workdir: Path
     zygote: Zygote
     exit: Optional[ExitInfo] = None
+    # Readable once the worker has ended, even while a process it forked still holds the
+    # other end of ``sock`` open (so no end-of-file would ever come).
+    pidfd: Optional[int] = None
 
     def stop(self) -> ExitInfo:
         """Kill the worker (and its process group), collect how it ended, clean up."""
         if self.exit is None:
             self.sock.close()
             self.exit = self.zygote.reap(self.pid)
+            if self.pidfd is not None:
+                os.close(self.pidfd)
+                self.pidfd = None
         return self.exit
 
     def output_since(self, offset: int) -> tuple[str, int]:

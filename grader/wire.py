@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import select
 import socket
 import struct
 import time
@@ -27,6 +28,7 @@ MAX_HEADER = 4 << 20
 MAX_BLOBS = 256
 MAX_BLOB_BYTES = 512 << 20
 MAX_DEPTH = 16
+MAX_DIM = 1 << 40  # no real tensor has a longer dimension; bounds shapes of empty tensors too
 
 DTYPES = {
     name: getattr(torch, name)
@@ -136,7 +138,7 @@ def _decode_tensor(tree: dict, blobs: list[bytes], noncontig: bool) -> torch.Ten
         raise WireError("tensor refers to a missing buffer")
     if name not in DTYPES:
         raise WireError(f"tensor of unknown dtype {str(name)[:40]!r}")
-    if not isinstance(shape, list) or len(shape) > 16 or not all(type(n) is int and n >= 0 for n in shape):
+    if not isinstance(shape, list) or len(shape) > 16 or not all(type(n) is int and 0 <= n <= MAX_DIM for n in shape):
         raise WireError("malformed tensor shape")
     dtype = DTYPES[name]
     numel = math.prod(shape)
@@ -144,8 +146,15 @@ def _decode_tensor(tree: dict, blobs: list[bytes], noncontig: bool) -> torch.Ten
     data = blobs[index]
     if numel * itemsize != len(data):
         raise WireError(f"tensor buffer has {len(data)} bytes, shape {shape} needs {numel * itemsize}")
-    flat = torch.frombuffer(bytearray(data), dtype=torch.uint8) if data else torch.empty(0, dtype=torch.uint8)
-    t = flat.view(dtype).reshape(shape)
+    # A received buffer is ours alone (bytearray): wrap it without another copy.
+    buf = data if isinstance(data, bytearray) else bytearray(data)
+    flat = torch.frombuffer(buf, dtype=torch.uint8) if data else torch.empty(0, dtype=torch.uint8)
+    if dtype is torch.bool and flat.numel() and int(flat.max()) > 1:
+        raise WireError("bool tensor with bytes other than 0 and 1")
+    try:
+        t = flat.view(dtype).reshape(shape)
+    except (RuntimeError, ValueError, OverflowError) as exc:
+        raise WireError(f"tensor cannot be rebuilt: {str(exc)[:80]}") from None
     if noncontig and tree.get("noncontig") is True and t.dim() > 0 and t.numel() > 0:
         from grader.inputs import make_noncontiguous
 
@@ -170,48 +179,79 @@ def send_message(sock: socket.socket, header: dict, blobs: Optional[list[bytes]]
             sock.sendall(part)
 
 
-def _recv_exact(sock: socket.socket, n: int, deadline: Optional[float]) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WireTimeout("no answer in time")
-            sock.settimeout(remaining)
-        else:
-            sock.settimeout(None)
+def _wait_readable(sock: socket.socket, deadline: Optional[float], alive: Optional[int]) -> None:
+    """Until ``sock`` has data; PeerClosed when ``alive`` (a pidfd) says the sender ended
+    and nothing is left to read, WireTimeout at ``deadline``."""
+    poller = select.poll()  # not select(): descriptors above 1023 are fine
+    try:
+        poller.register(sock, select.POLLIN)
+        if alive is not None:
+            poller.register(alive, select.POLLIN)
+    except (OSError, ValueError) as exc:
+        raise PeerClosed(f"channel error: {exc}") from None
+    fd = sock.fileno()
+    while True:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            raise WireTimeout("no answer in time")
+        events = dict(poller.poll(None if remaining is None else max(1, int(remaining * 1000) + 1)))
+        if fd in events:
+            return  # data, end-of-file or an error: recv tells which
+        if events:  # the process ended; what it sent before is still readable
+            if not _has_data(sock):
+                raise PeerClosed("the process ended")
+            return
+
+
+def _has_data(sock: socket.socket) -> bool:
+    p = select.poll()
+    p.register(sock, select.POLLIN)
+    return bool(p.poll(0))
+
+
+def _recv_exact(sock: socket.socket, n: int, deadline: Optional[float], alive: Optional[int] = None) -> bytearray:
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    sock.settimeout(None)
+    while got < n:
+        _wait_readable(sock, deadline, alive)
         try:
-            chunk = sock.recv(min(n - len(buf), 1 << 20))
-        except socket.timeout:
-            raise WireTimeout("no answer in time") from None
+            count = sock.recv_into(view[got:], min(n - got, 1 << 20))
         except OSError as exc:
             raise PeerClosed(f"channel error: {exc}") from None
-        if not chunk:
+        if not count:
             raise PeerClosed("the process closed the channel")
-        buf += chunk
-    return bytes(buf)
+        got += count
+    return buf
 
 
-def recv_message(sock: socket.socket, deadline: Optional[float] = None) -> tuple[dict, list[bytes]]:
-    if _recv_exact(sock, 4, deadline) != MAGIC:
+def recv_message(sock: socket.socket, deadline: Optional[float] = None, alive: Optional[int] = None) -> tuple[dict, list[bytearray]]:
+    """One message.  ``alive``: a pidfd of the sender, so that its death is noticed even
+    when a process it forked keeps the channel open."""
+
+    def read(n: int) -> bytearray:
+        return _recv_exact(sock, n, deadline, alive)
+
+    if read(4) != MAGIC:
         raise WireError("bad frame")
-    (hlen,) = struct.unpack("<I", _recv_exact(sock, 4, deadline))
+    (hlen,) = struct.unpack("<I", read(4))
     if hlen > MAX_HEADER:
         raise WireError("header too large")
     try:
-        header = json.loads(_recv_exact(sock, hlen, deadline))
+        header = json.loads(read(hlen))
     except (ValueError, RecursionError):
         raise WireError("header is not JSON") from None
     if not isinstance(header, dict):
         raise WireError("header is not an object")
-    (count,) = struct.unpack("<I", _recv_exact(sock, 4, deadline))
+    (count,) = struct.unpack("<I", read(4))
     if count > MAX_BLOBS:
         raise WireError("too many buffers")
     blobs, total = [], 0
     for _ in range(count):
-        (size,) = struct.unpack("<Q", _recv_exact(sock, 8, deadline))
+        (size,) = struct.unpack("<Q", read(8))
         total += size
         if total > MAX_BLOB_BYTES:
             raise WireError("buffers too large")
-        blobs.append(_recv_exact(sock, size, deadline))
+        blobs.append(read(size))
     return header, blobs

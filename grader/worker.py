@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import errno
+import linecache
 import socket
 import sys
 import traceback
@@ -18,7 +20,7 @@ from typing import Any, Optional
 
 import torch
 
-from grader import drivers, wire
+from grader import drivers, guard, inputs, wire  # noqa: F401 - inputs: wire.decode needs it, loaded before the guard
 
 
 class ForbiddenAPI(Exception):
@@ -111,6 +113,8 @@ def describe_exception(exc: BaseException, filename: str) -> str:
         return f"SyntaxError at line {exc.lineno}: {exc.msg}"
     if isinstance(exc, SystemExit):
         text = f"your code called sys.exit({exc.code!r})"
+    elif isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        text = "your code printed more than the grader keeps (output limit reached)"
     else:
         text = f"{type(exc).__name__}: {exc}".strip()
     where = _learner_line(exc.__traceback__, filename)
@@ -124,6 +128,16 @@ def _is_memory_error(exc: BaseException) -> bool:
         return True
     text = str(exc)
     return isinstance(exc, RuntimeError) and ("can't allocate memory" in text or "DefaultCPUAllocator" in text)
+
+
+def _forget_references() -> None:
+    """Drop reference solutions this process inherited: a zygote forked after one was
+    loaded (a library caller's choice) must not hand it to the learner."""
+    for name in [n for n in sys.modules if n.startswith("llamaprep_solution_")]:
+        del sys.modules[name]
+    import gc
+
+    gc.collect()
 
 
 class Worker:
@@ -154,6 +168,10 @@ class Worker:
             return {"status": "forbidden", "message": f"uses {hit[0]} (line {hit[1]}), which this question bans"}
         self.driver = drivers.DRIVERS[req.get("driver", "call")]
         install_bans(banned)
+        _forget_references()
+        # The source came over the wire; tracebacks must not need to read the file.
+        linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
+        guard.install(protected=req.get("protected", []), workdir=req.get("workdir") or ".")
         module = type(sys)("submission")
         module.__file__ = self.filename
         sys.modules["submission"] = module
@@ -203,5 +221,6 @@ class Worker:
 def main(sock: socket.socket) -> None:
     torch.set_num_threads(1)
     sys.setrecursionlimit(10_000)
+    sys.dont_write_bytecode = True
     builtins.input = lambda *a: ""  # never block on stdin
     Worker(sock).serve()
