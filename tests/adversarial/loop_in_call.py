@@ -1,0 +1,3 @@
+def rms_norm(x, weight, eps=1e-5):
+    while True:
+        pass

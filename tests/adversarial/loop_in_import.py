@@ -1,0 +1,6 @@
+while True:
+    pass
+
+
+def rms_norm(x, weight, eps=1e-5):
+    return x

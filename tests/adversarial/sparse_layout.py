@@ -1,0 +1,6 @@
+import torch
+
+
+def rms_norm(x, weight, eps=1e-5):
+    xf = x.float()
+    return ((xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)).type_as(x) * weight).to_sparse()

@@ -1,0 +1,322 @@
+"""The adversarial corpus (tests/adversarial/) through the real `llamaprep grade` command.
+
+Every hostile submission becomes its own copy of rmsnorm-forward in a temporary bank with
+short limits (2 s a call, 6 s a question, 512 MiB), so that hangs are cheap; the corpus is
+graded in a few `llamaprep grade ID ... --format json` runs side by side (one torch import
+per run instead of one per file).  Separate tests use `--file` at the question's default
+limits, the table format, and the grader's own pid.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path(__file__).parent / "adversarial"
+LLAMAPREP = str(Path(sys.executable).with_name("llamaprep"))
+QID = "rmsnorm-forward"
+CASES = 9  # 8 cases and 1 property, 10/9 points each
+ONE = 10 / CASES
+
+# file -> (status of the first case, statuses allowed for the rest, score).  Hostile code
+# that crashes or hangs may also use up the question's time budget: the rest may then be
+# "timeout" (skipped) instead.
+EXPECTED = {
+    "loop_in_import": ("timeout", {"timeout"}, 0),
+    "loop_in_call": ("timeout", {"timeout"}, 0),
+    "sleeps": ("timeout", {"timeout"}, 0),
+    "hoards_python_objects": ("crashed", {"crashed", "timeout"}, 0),
+    "hoards_tensors": ("crashed", {"crashed", "timeout"}, 0),
+    "recursion_bomb": ("error", {"error"}, 0),
+    "c_stack_overflow": ("crashed", {"crashed", "timeout"}, 0),
+    "sys_exit_in_call": ("error", {"error"}, 0),
+    "sys_exit_at_import": ("error", {"error"}, 0),
+    "os_exit": ("crashed", {"crashed", "timeout"}, 0),
+    "sigkills_itself": ("crashed", {"crashed", "timeout"}, 0),
+    "segfault": ("crashed", {"crashed", "timeout"}, 0),
+    "thread_left_running": ("passed", {"passed"}, 10),
+    "fork_left_running": ("passed", {"passed"}, 10),
+    "double_fork_daemon": ("passed", {"passed"}, 10),
+    "daemon_keeps_channel_then_dies": ("crashed", {"crashed", "timeout"}, 0),
+    "spawns_program": ("error", {"error"}, 0),
+    "kills_the_sandbox": ("passed", {"passed"}, 10),  # refused; the honest answers still count
+    "huge_binary_output": ("failed", {"failed"}, 0),
+    "fake_result_json": ("failed", {"failed"}, 0),
+    "ansi_escapes": ("error", {"error"}, 0),
+    "returns_pickle": ("failed", {"failed"}, 0),
+    "tensor_subclass": ("failed", {"failed"}, 0),
+    "absurd_size": ("failed", {"failed"}, 0),
+    "nan_inf": ("failed", {"failed"}, 0),
+    "sparse_layout": ("failed", {"failed"}, 0),
+    "zero_dim": ("failed", {"failed"}, 0),
+    "wrong_dtype_float64": ("failed", {"failed", "passed"}, ONE),  # the rescaling property holds
+    "returns_none": ("failed", {"failed"}, 0),
+    "patches_torch": ("failed", {"failed"}, 0),
+    "patches_numpy_and_builtins": ("crashed", {"crashed", "timeout"}, 0),  # broke the worker's own encoder
+    "patches_grader": ("failed", {"failed"}, 0),
+    "reads_the_reference": ("error", {"error"}, 0),
+    "writes_outside": ("error", {"error"}, 0),
+    "passes_first_call_only": ("passed", {"error"}, ONE),
+    "fails_first_call_only": ("error", {"passed"}, 10 - ONE),
+    "runs_in_parent": ("error", {"error", "failed"}, 0),
+}
+
+# Messages some cases must carry (a substring of the first case's message).
+MESSAGES = {
+    "loop_in_import": "loading your file did not finish within the time limit (2 s)",
+    "loop_in_call": "did not finish within the time limit (2 s)",
+    "hoards_tensors": "memory limit exceeded (512 MiB)",
+    "hoards_python_objects": "memory limit exceeded (512 MiB)",
+    "recursion_bomb": "RecursionError",
+    "c_stack_overflow": "segmentation fault",
+    "sys_exit_in_call": "your code called sys.exit(0)",
+    "os_exit": "exited with code 0",
+    "sigkills_itself": "killed (SIGKILL)",
+    "segfault": "segmentation fault (SIGSEGV)",
+    "daemon_keeps_channel_then_dies": "exited with code 3",
+    "spawns_program": "not allowed while grading: starting another program",
+    "returns_pickle": "not plain data (builtins.bytes)",
+    "tensor_subclass": "tensor subclass Agreeable",
+    "absurd_size": "too large to return",
+    "sparse_layout": "sparse",
+    "zero_dim": "shape mismatch: got (), expected",
+    "wrong_dtype_float64": "dtype mismatch: got float64",
+    "reads_the_reference": "reading the hidden reference solutions",
+    "writes_outside": "not allowed while grading: writing outside the grading folder",
+    "passes_first_call_only": "",
+    "fails_first_call_only": "the first call always fails",
+}
+
+BATCHES = 3
+
+
+def qid_of(name: str) -> str:
+    return "rmsnorm-" + name.replace("_", "-")
+
+
+def env_for(root: Path) -> dict:
+    env = dict(os.environ, LLAMAPREP_HOME=str(root / "home"), LLAMAPREP_WORKSPACE=str(root / "work"), COLUMNS="100")
+    env.pop("LLAMAPREP_BANK", None)
+    return env
+
+
+def make_bank(root: Path, names, *, time_limit=2, question_time_limit=6, memory_limit_mb=512) -> Path:
+    """A bank holding one copy of rmsnorm-forward per name, with the given limits."""
+    bank = root / "bank"
+    for sub in ("questions", "solutions"):
+        (bank / sub / "rmsnorm").mkdir(parents=True, exist_ok=True)
+    data = yaml.safe_load((REPO / "questions" / "rmsnorm" / f"{QID}.yaml").read_text(encoding="utf-8"))
+    data["grading"].update(time_limit=time_limit, question_time_limit=question_time_limit, memory_limit_mb=memory_limit_mb)
+    for name in names:
+        qid = qid_of(name)
+        stem = qid.replace("-", "_")
+        data["id"] = qid
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # case args are positional
+        (bank / "questions" / "rmsnorm" / f"{qid}.yaml").write_text(text, encoding="utf-8")
+        shutil.copy(REPO / "questions" / "rmsnorm" / "rmsnorm_forward.py", bank / "questions" / "rmsnorm" / f"{stem}.py")
+        shutil.copy(REPO / "solutions" / "rmsnorm" / "rmsnorm_forward.py", bank / "solutions" / "rmsnorm" / f"{stem}.py")
+    return bank
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Live (non-zombie) processes whose command line contains ``text``: forks of a grader
+    run inherit its command line, which names the run's own temporary folder."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if text.encode() in cmd and stat[stat.rindex(")") + 2] != "Z":
+            found.append(f"{entry}: {cmd[:120]!r}")
+    return found
+
+
+def no_leftovers(text: str, patience: float = 10.0) -> list[str]:
+    """Leftover processes after a grader run, allowing a moment for the kernel to deliver kills."""
+    give_up = time.monotonic() + patience
+    while True:
+        left = processes_mentioning(text)
+        if not left or time.monotonic() > give_up:
+            return left
+        time.sleep(0.1)
+
+
+def open_folder() -> Path:
+    """A temporary folder anyone may enter and write to.  pytest's own are private to
+    their owner, so a worker that dropped to ``nobody`` (grading as root) would be kept
+    out by the kernel alone; here only the grader's guard can refuse it."""
+    path = Path(tempfile.mkdtemp(prefix="llamaprep-adversarial-"))
+    path.chmod(0o777)
+    return path
+
+
+def opened(path: Path) -> Path:
+    """Make ``path`` and everything in it writable by anyone (see open_folder)."""
+    for item in [path, *path.rglob("*")]:
+        item.chmod(0o777 if item.is_dir() else 0o666)
+    return path
+
+
+@pytest.fixture
+def open_tmp():
+    path = open_folder()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def run_cli(args: list[str], root: Path, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([LLAMAPREP, *args], capture_output=True, timeout=timeout, env=env_for(root), cwd=root)
+
+
+@pytest.fixture(scope="module")
+def corpus_run():
+    """Grade the whole corpus once: {name: question JSON}, plus each batch's run facts."""
+    root = open_folder()
+    try:
+        yield _grade_corpus(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _grade_corpus(root: Path):
+    names = sorted(EXPECTED)
+    bank = opened(make_bank(root, names))
+    batches = [names[i::BATCHES] for i in range(BATCHES)]
+
+    def grade(index: int):
+        work = root / f"batch{index}"
+        (work / "rmsnorm").mkdir(parents=True)
+        for name in batches[index]:
+            shutil.copy(CORPUS / f"{name}.py", work / "rmsnorm" / f"{qid_of(name).replace('-', '_')}.py")
+        opened(work)
+        ids = [qid_of(n) for n in batches[index]]
+        proc = run_cli(["grade", *ids, "--bank", str(bank), "--workspace", str(work), "--format", "json"], root)
+        return work, proc, no_leftovers(str(work))
+
+    with ThreadPoolExecutor(BATCHES) as pool:
+        runs = list(pool.map(grade, range(BATCHES)))
+    results, facts = {}, {}
+    for index, (work, proc, left) in enumerate(runs):
+        report = json.loads(proc.stdout)  # stdout carries only the report
+        for name in batches[index]:
+            results[name] = next(q for q in report["questions"] if q["id"] == qid_of(name))
+            facts[name] = {"work": work, "proc": proc, "leftovers": left}
+    return results, facts
+
+
+def test_corpus_and_table_agree():
+    assert sorted(EXPECTED) == sorted(p.stem for p in CORPUS.glob("*.py"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_hostile_submission_gets_its_expected_verdict(corpus_run, name):
+    results, facts = corpus_run
+    question, run = results[name], facts[name]
+    first, rest, score = EXPECTED[name]
+    statuses = [c["status"] for c in question["cases"]]
+    detail = [(c["name"], c["status"], c["message"][:160]) for c in question["cases"]]
+    assert len(statuses) == CASES
+    assert statuses[0] == first, detail
+    assert set(statuses[1:]) <= rest, detail
+    assert question["score"] == pytest.approx(score, abs=1e-6), detail
+    assert MESSAGES.get(name, "") in question["cases"][0]["message"], detail
+    assert all("\x1b" not in c["message"] for c in question["cases"])
+    proc = run["proc"]
+    assert proc.returncode == 1, proc.stderr.decode(errors="replace")[-2000:]  # points lost somewhere in the batch
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode(errors="replace")[-2000:]
+    assert run["leftovers"] == []
+
+
+def test_a_pickle_returned_by_the_child_is_never_unpickled(corpus_run):
+    _, facts = corpus_run
+    marker = facts["returns_pickle"]["work"] / "rmsnorm" / "unpickled-marker"
+    assert not marker.exists()
+
+
+def test_files_outside_the_grading_folder_stay_untouched(corpus_run):
+    results, facts = corpus_run
+    assert not (facts["writes_outside"]["work"] / "rmsnorm" / "vandalised").exists()
+    refusal = results["reads_the_reference"]["cases"][0]["message"]
+    found = int(re.search(r"(\d+) candidates", refusal).group(1))
+    assert found >= 1  # the files were there to be found, and could not be opened
+
+
+def test_processes_a_submission_leaves_are_killed(corpus_run):
+    _, facts = corpus_run
+    for name in ("fork_left_running", "double_fork_daemon", "daemon_keeps_channel_then_dies", "thread_left_running"):
+        assert facts[name]["leftovers"] == [], name
+
+
+def test_nothing_the_submission_does_runs_in_the_grader(tmp_path, open_tmp):
+    """Traps on every route into the parent (import, call, returned objects' __reduce__,
+    __del__, __eq__, __repr__, atexit) record the pid that ran them; never the grader's."""
+    bank = make_bank(tmp_path, ["runs_in_parent"])
+    folder = open_tmp  # writable for the worker too: only the guard refuses its writes
+    path = folder / "runs_in_parent.py"
+    shutil.copy(CORPUS / "runs_in_parent.py", path)
+    cmd = [LLAMAPREP, "grade", qid_of("runs_in_parent"), "--file", str(path), "--bank", str(bank), "--format", "json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for(tmp_path), cwd=tmp_path)
+    out, err = proc.communicate(timeout=240)
+    cases = json.loads(out)["questions"][0]["cases"]
+    reported = {int(p) for c in cases for p in re.findall(r"pid=(\d+)", c["message"])}
+    assert reported and proc.pid not in reported, (proc.pid, reported)
+    assert all("call-write=blocked" in c["message"] for c in cases if "pid=" in c["message"])
+    written = {int(f.name.rsplit("-", 1)[1]) for f in folder.glob("ran-*")}
+    assert proc.pid not in written, written
+    assert not written  # the guard refused every write outside the worker's folder
+    assert b"Traceback" not in err
+
+
+def test_table_output_carries_no_escape_sequence_from_the_submission(tmp_path):
+    names = ["ansi_escapes", "huge_binary_output", "fake_result_json"]
+    bank = make_bank(tmp_path, names)
+    work = tmp_path / "work"
+    (work / "rmsnorm").mkdir(parents=True)
+    for name in names:
+        shutil.copy(CORPUS / f"{name}.py", work / "rmsnorm" / f"{qid_of(name).replace('-', '_')}.py")
+    proc = run_cli(["grade", *map(qid_of, names), "--bank", str(bank), "--workspace", str(work)], tmp_path)
+    assert proc.returncode == 1
+    shown = proc.stdout + proc.stderr
+    assert b"\x1b" not in shown and b"\x07" not in shown
+    assert b"ALL 9 CASES PASSED" in proc.stdout  # the text is shown, defanged
+    assert b"Traceback" not in shown
+
+
+def test_default_limits_a_slow_call_and_a_huge_allocation_cost_one_case_each(tmp_path):
+    """At rmsnorm-forward's own limits (5 s a call, 20 s a question, the default memory):
+    the first call sleeps, the second allocates 4 TiB, the rest are right."""
+    path = tmp_path / "mixed.py"
+    path.write_text(
+        "import time\nimport torch\n\n"
+        "def rms_norm(x, weight, eps=1e-5):\n"
+        "    if tuple(x.shape) == (1, 1, 64):\n"  # the first case
+        "        time.sleep(3600)\n"
+        "    if tuple(x.shape) == (3, 7, 96):\n"  # the second case
+        "        return torch.ones(1 << 40)\n"
+        "    xf = x.float()\n"
+        "    return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)).type_as(x) * weight\n"
+    )
+    proc = run_cli(["grade", QID, "--file", str(path), "--format", "json"], tmp_path)
+    cases = json.loads(proc.stdout)["questions"][0]["cases"]
+    statuses = [c["status"] for c in cases]
+    assert statuses[0] == "timeout" and "within the time limit (5 s)" in cases[0]["message"]
+    assert statuses[1] == "crashed" and "memory limit exceeded" in cases[1]["message"]
+    assert set(statuses[2:]) == {"passed"}, [(c["name"], c["status"], c["message"]) for c in cases]
+    assert proc.returncode == 1
+    assert no_leftovers(str(path)) == []
