@@ -116,6 +116,7 @@ def _worker_process(job: socket.socket, req: dict) -> None:
     _set_limit(resource.RLIMIT_AS, _vm_size() + int(req["memory_bytes"]))
     _drop_root(workdir)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(PR_SET_DUMPABLE, 0)  # another student's worker (same user) may not ptrace this one
     if os.getppid() == 1:  # the zygote died before the death signal was armed
         os._exit(1)
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")

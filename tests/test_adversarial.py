@@ -320,3 +320,19 @@ def test_default_limits_a_slow_call_and_a_huge_allocation_cost_one_case_each(tmp
     assert set(statuses[2:]) == {"passed"}, [(c["name"], c["status"], c["message"]) for c in cases]
     assert proc.returncode == 1
     assert no_leftovers(str(path)) == []
+
+
+def test_a_killed_sandbox_makes_the_remaining_cases_crashed_not_a_traceback(bank):
+    """What a submission that gets round the guard (ctypes kill) could do to the zygote."""
+    import signal
+
+    from grader.grading import grade_submissions
+    from grader.sandbox import Zygote
+
+    with Zygote() as zygote:
+        os.kill(zygote.pid, signal.SIGKILL)
+        os.waitpid(zygote.pid, 0)
+        report = grade_submissions(bank=bank, targets=[(QID, bank.solution_path(QID))], zygote=zygote)
+    (question,) = report.questions
+    assert {c.status for c in question.cases} == {"crashed"}
+    assert "the grading sandbox" in question.cases[0].message
