@@ -27,6 +27,7 @@ import resource
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -77,10 +78,38 @@ def _set_limit(which: int, value: int) -> None:
         pass
 
 
+def _world_readable(path: str) -> bool:
+    """Whether any user may read ``path``: o+r on it, o+x on it and every folder above."""
+    p = Path(path).resolve()
+    try:
+        if not p.stat().st_mode & stat.S_IROTH:
+            return False
+        return all(parent.stat().st_mode & stat.S_IXOTH for parent in [p, *p.parents] if parent.is_dir())
+    except OSError:
+        return False
+
+
+_NOBODY_CAN_RUN_PYTHON: Optional[bool] = None
+
+
+def _nobody_can_run_python() -> bool:
+    """Dropping to nobody is only safe when nobody can still import what a learner may
+    import late (the standard library, site-packages): an interpreter under /root, say,
+    would make a plain `import fractions` in a correct answer fail."""
+    global _NOBODY_CAN_RUN_PYTHON
+    if _NOBODY_CAN_RUN_PYTHON is None:
+        import torch
+
+        roots = {os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(torch.__file__))}
+        _NOBODY_CAN_RUN_PYTHON = all(_world_readable(r) for r in roots)
+    return _NOBODY_CAN_RUN_PYTHON
+
+
 def _drop_root(workdir: str) -> None:
-    """Become ``nobody`` (only when running as root); the death signal is reset by the
-    change of credentials, so it is set again by the caller afterwards."""
-    if os.geteuid() != 0:
+    """Become ``nobody`` (only when running as root, and only where nobody can still run
+    this Python); the death signal is reset by the change of credentials, so it is set
+    again by the caller afterwards."""
+    if os.geteuid() != 0 or not _nobody_can_run_python():
         return
     os.chown(workdir, NOBODY, NOBODY)
     os.fchown(1, NOBODY, NOBODY)  # output.txt, which stdout and stderr point to
@@ -184,6 +213,7 @@ def _zygote_main(ctl: socket.socket) -> None:
         warm_torch()  # paid once here, not in every worker
     except Exception:  # noqa: BLE001 - a cold start is slower, never wrong
         pass
+    _nobody_can_run_python()  # decided once, inherited by every worker
     live: set[int] = set()
     statuses: dict[int, int] = {}
 

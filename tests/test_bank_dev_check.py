@@ -8,6 +8,7 @@ import pytest
 
 from grader.bank import load_bank
 from grader.grading import grade_submissions
+from grader.validate import _mistake_submission as mistake_submission
 
 CODE_IDS = [q.id for q in load_bank().by_topic(kind="code")]
 SPEC_IDS = {
@@ -35,12 +36,11 @@ def test_every_reference_full_and_every_stub_zero(bank, zygote):
 def test_every_mistake_fails_and_is_named(bank, zygote, tmp_path, qid):
     q = bank.get(qid)
     assert len(q.grading.mistakes) >= 2
-    source = bank.solution_path(qid).read_text()
     targets = []
     for mistake in q.grading.mistakes:
-        path = tmp_path / f"{mistake.function_name}.py"
-        path.write_text(f"{source}\n\n{q.entry_point} = {mistake.function_name}\n")
-        targets.append((qid, path))
+        folder = tmp_path / mistake.id
+        folder.mkdir()
+        targets.append((qid, mistake_submission(q, bank.solution_path(qid), mistake.function_name, folder)))
     report = grade_submissions(bank=bank, targets=targets, zygote=zygote)
     for mistake, result in zip(q.grading.mistakes, report.questions):
         assert result.score < result.max_score, mistake.id

