@@ -9,11 +9,13 @@ computed (grader.sandbox).
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -363,21 +365,36 @@ def missing_file_result(question: CodeQuestion, path: Path, reason: str, broken:
     return result
 
 
-def grade_submissions(*, bank: Bank, targets: Iterable[tuple[str, Path]], zygote: Optional[Zygote] = None) -> GradeReport:
-    """Grade each (question id, file) pair; a catastrophic failure is a result, not an exception."""
+def _grade_one(bank: Bank, zygote: Zygote, qid: str, path: Path) -> Optional[QuestionResult]:
+    q = bank.get(qid)
+    if not isinstance(q, CodeQuestion):
+        return None
+    try:
+        return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
+    except OSError as exc:
+        return missing_file_result(q, path, f"cannot read {path}: {exc.strerror or exc}")
+
+
+def grade_submissions(
+    *, bank: Bank, targets: Iterable[tuple[str, Path]], zygote: Optional[Zygote] = None, jobs: Optional[int] = None
+) -> GradeReport:
+    """Grade each (question id, file) pair; a catastrophic failure is a result, not an exception.
+
+    Questions are graded on ``jobs`` threads (default: one per core): while one waits for
+    its child, another computes references, so both cores stay busy.  Results keep the
+    order of ``targets``.
+    """
     own = zygote is None
     zygote = zygote or Zygote()
-    report = GradeReport()
+    targets = list(targets)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
     try:
-        for qid, path in targets:
-            q = bank.get(qid)
-            if not isinstance(q, CodeQuestion):
-                continue
-            try:
-                report.questions.append(grade_question(question=q, submission=path, bank=bank, zygote=zygote))
-            except OSError as exc:
-                report.questions.append(missing_file_result(q, path, f"cannot read {path}: {exc.strerror or exc}"))
+        if jobs == 1:
+            results = [_grade_one(bank, zygote, qid, path) for qid, path in targets]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(lambda t: _grade_one(bank, zygote, *t), targets))
     finally:
         if own:
             zygote.close()
-    return report
+    return GradeReport(questions=[r for r in results if r is not None])
