@@ -1,5 +1,7 @@
 def rms_norm(x, weight, eps=1e-5):
     hoard = []
     while True:
-        hoard.append(bytearray(16 << 20))  # touched, not just reserved
-        hoard[-1][::4096] = b"x" * len(hoard[-1][::4096])
+        # The cap is on address space, so reserving is enough to reach it; touching every
+        # page as well would make this a race with the time limit on a busy machine.
+        hoard.append(bytearray(16 << 20))
+        hoard[-1][0] = 1
