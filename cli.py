@@ -533,9 +533,24 @@ def export(
 def main() -> None:
     try:
         app()
+        code = 0
     except KeyboardInterrupt:
         err.print("interrupted")
-        sys.exit(130)
+        code = 130
+    except SystemExit as exc:
+        if exc.code is not None and not isinstance(exc.code, int):
+            raise
+        code = exc.code or 0
+    if "torch" in sys.modules:
+        # Everything is written and committed by now; tearing down an interpreter that
+        # loaded torch takes ~0.5 s and does nothing for the user, so skip it.
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a reader that went away (`| head`)
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

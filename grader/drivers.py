@@ -14,6 +14,7 @@ import torch
 # Taken at import, before a question's bans replace the public names in the child.
 _tensor_backward = torch.Tensor.backward
 
+
 def call(entry: Callable, names: list[str], values: list[Any]) -> Any:
     return entry(*values)
 
@@ -41,7 +42,9 @@ def module(entry: Callable, names: list[str], values: list[Any]) -> Any:
     out = mod(x)
     grad_out = args.get("grad_out")
     if grad_out is not None and isinstance(out, torch.Tensor) and out.requires_grad:
-        _tensor_backward(out, grad_out)
+        # Same gradients, bit for bit, as backward(grad_out) — d sum(out * g) / d out is g
+        # exactly — without the path of torch that imports sympy (~0.4 s) on first use.
+        _tensor_backward((out * grad_out).sum())
     params = dict(mod.named_parameters())
     return {
         "output": out.detach() if isinstance(out, torch.Tensor) else out,

@@ -132,7 +132,7 @@ class Session:
 
     def stop(self) -> None:
         if self.worker is not None:
-            self.worker.stop()
+            self.worker.release()  # a no-op after stop() collected a crash
             self.worker.remove()
             self.worker = None
 

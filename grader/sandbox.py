@@ -172,7 +172,11 @@ def _parents() -> dict[int, int]:
 
 
 def _children_of(pid: int) -> list[int]:
-    return [child for child, parent in _parents().items() if parent == pid]
+    try:  # the kernel's own list (one thread: the zygote never starts any)
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(child) for child in f.read().split()]
+    except (OSError, ValueError):
+        return [child for child, parent in _parents().items() if parent == pid]
 
 
 def _trees(roots: list[int]) -> list[int]:
@@ -214,6 +218,9 @@ def _zygote_main(ctl: socket.socket) -> None:
     except Exception:  # noqa: BLE001 - a cold start is slower, never wrong
         pass
     _nobody_can_run_python()  # decided once, inherited by every worker
+    import gc
+
+    gc.freeze()  # workers share these pages instead of copying them when they collect
     live: set[int] = set()
     statuses: dict[int, int] = {}
 
@@ -238,6 +245,13 @@ def _zygote_main(ctl: socket.socket) -> None:
             for pid in _trees(strays):
                 _kill_group_and(pid)
             time.sleep(0.001)
+
+    def sweep_once() -> None:
+        """One pass of sweep without waiting: what escaped is killed now, reaped later."""
+        collect()
+        strays = [pid for pid in _children_of(os.getpid()) if pid not in live]
+        for pid in _trees(strays) if strays else ():
+            _kill_group_and(pid)
 
     def die(*_: object) -> None:
         live.clear()
@@ -275,6 +289,10 @@ def _zygote_main(ctl: socket.socket) -> None:
                 os.close(fd)
             live.add(pid)
             ctl.sendall(json.dumps({"pid": pid}).encode())
+        elif req["op"] == "release":  # a worker that ended normally: no status wanted, no reply
+            _kill_group_and(req["pid"])
+            live.discard(req["pid"])
+            sweep_once()
         elif req["op"] == "reap":
             pid = req["pid"]
             _kill_group_and(pid)
@@ -388,6 +406,15 @@ class Zygote:
             return ExitInfo(signal=os.WTERMSIG(status))
         return ExitInfo(code=os.WEXITSTATUS(status))
 
+    def release(self, pid: int) -> None:
+        """Kill a worker whose end nobody needs to know about; the zygote reaps it later,
+        so the caller does not wait for a large process to be torn down."""
+        with self.lock:
+            try:
+                self.sock.sendall(json.dumps({"op": "release", "pid": pid}).encode())
+            except OSError:
+                _kill_group_and(pid)
+
     def close(self) -> None:
         if self.closed:
             return
@@ -429,10 +456,21 @@ class WorkerHandle:
         if self.exit is None:
             self.sock.close()
             self.exit = self.zygote.reap(self.pid)
-            if self.pidfd is not None:
-                os.close(self.pidfd)
-                self.pidfd = None
+            self._close_pidfd()
         return self.exit
+
+    def release(self) -> None:
+        """Kill the worker without waiting to learn how it ended (a normal end)."""
+        if self.exit is None:
+            self.sock.close()
+            self.zygote.release(self.pid)
+            self.exit = ExitInfo()
+            self._close_pidfd()
+
+    def _close_pidfd(self) -> None:
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
 
     def output_since(self, offset: int) -> tuple[str, int]:
         """What the learner's code printed after ``offset``, truncated with a notice; never parsed."""

@@ -15,9 +15,9 @@ def warm_torch() -> None:
 
     torch.set_num_threads(1)
     x = torch.randn(2, 3, 4, requires_grad=True)
-    weight = torch.nn.Parameter(torch.ones(4))
-    y = F.linear(x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * weight, torch.eye(4))
-    torch.softmax(y @ y.transpose(-1, -2), dim=-1).sum().backward()
+    module = torch.nn.Linear(4, 4)  # a module's forward and backward, as the module driver does
+    y = module(x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5))
+    (torch.softmax(y @ y.transpose(-1, -2), dim=-1) * torch.ones(2, 3, 3)).sum().backward()
     for dtype in (torch.float16, torch.bfloat16, torch.float64):
         a = torch.randn(2, 4, 4).to(dtype)
         torch.softmax((a @ a.transpose(-1, -2)).float(), -1).to(dtype)
