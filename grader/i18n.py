@@ -61,6 +61,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "grade.nothing": {"en": "Nothing to grade: no files in {workspace}. Start with `llamaprep practice rope`.",
                       "zh": "没有可评分的文件：{workspace} 中没有文件。先运行 `llamaprep practice rope`。"},
     "grade.mistake": {"en": "Known mistake '{id}'", "zh": "常见错误 '{id}'"},
+    "grade.mistake_again": {"en": "Known mistake '{id}' again (explained above)", "zh": "同样是常见错误 '{id}'（见上文说明）"},
     "error.prefix": {"en": "Error", "zh": "错误"},
     "corrections.title": {
         "en": "What the source article gets wrong, claim by claim (ids of MYTHS.md)",

@@ -141,13 +141,18 @@ def question_view(q: Question, lang: str, hints_shown: int) -> Group:
     return Group(*parts)
 
 
-def _details(case, lang: str) -> Text:
+def _details(case, lang: str, explained: set[str]) -> Text:
+    """A failed case's reason; a named mistake is explained at its first case only."""
     text = Text()
     if case.status == "passed":
         return text
     if case.mistake and case.explanation:
-        text.append(label("grade.mistake", lang, id=case.mistake), style="bold magenta")
-        text.append(case.explanation.get(lang) or case.explanation["en"])
+        if case.mistake in explained:
+            text.append(t("grade.mistake_again", lang, id=case.mistake), style="bold magenta")
+        else:
+            explained.add(case.mistake)
+            text.append(label("grade.mistake", lang, id=case.mistake), style="bold magenta")
+            text.append(case.explanation.get(lang) or case.explanation["en"])
         text.append("\n")
         message = case.message.split(" — this matches the known mistake")[0]
     else:
@@ -171,13 +176,14 @@ def question_report(result: QuestionResult, bank: Bank, lang: str) -> Group:
     table.add_column(t("col.points", lang), justify="right", no_wrap=True)
     table.add_column(t("col.status", lang), no_wrap=True)
     table.add_column(t("col.details", lang), ratio=5, overflow="fold")
+    explained: set[str] = set()
     for case in result.cases:
         name = case.name_zh if lang == "zh" and case.name_zh else case.name
         table.add_row(
             name,
             f"{fmt_points(case.score)}/{fmt_points(case.max_score)}",
             Text(t(f"status.{case.status}", lang), style=STATUS_STYLE.get(case.status, "")),
-            _details(case, lang),
+            _details(case, lang, explained),
         )
     parts: list = [table]
     for case in result.cases:
