@@ -9,22 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import Iterable, Optional, Union
 
 import yaml
 
-if TYPE_CHECKING:
-    from grader.schema import Question, Topic
-
-
-def __getattr__(name: str):
-    """`from grader.bank import Question` without importing pydantic until it is used:
-    `llamaprep --help` and shell completion never build the schema (grader.schema)."""
-    if name == "Question":
-        from grader.schema import Question
-
-        return Question
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from grader import strict
+from grader.schema import CodeQuestion, Question, QuizQuestion, Topic
 
 # libyaml when available: ten times faster than the pure-Python parser, and every command
 # that does not grade loads the whole bank.
@@ -81,7 +71,7 @@ TOPIC_ORDER = {"rope": 0, "rmsnorm": 1, "gqa": 2, "llama": 3}
 
 
 def _line_of(node: yaml.Node, loc: Iterable[Union[str, int]]) -> int:
-    """1-based line of the YAML node at a pydantic error location (best effort)."""
+    """1-based line of the YAML node at an error location (best effort)."""
     line = node.start_mark.line + 1
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -92,7 +82,7 @@ def _line_of(node: yaml.Node, loc: Iterable[Union[str, int]]) -> int:
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
         else:
-            continue  # union tags such as 'code' in a discriminated location
+            break
         line = node.start_mark.line + 1
     return line
 
@@ -102,8 +92,6 @@ def _format_loc(loc: Iterable[Union[str, int]]) -> str:
     for key in loc:
         if isinstance(key, int):
             out += f"[{key}]"
-        elif key in ("code", "quiz"):
-            continue
         else:
             out += ("." if out else "") + str(key)
     return out or "(top level)"
@@ -135,42 +123,29 @@ def parse_file(path: Path, model: type) -> object:
     if not isinstance(data, dict):
         raise BankError(f"{name}:1: expected a mapping of fields at the top level")
     try:
-        return model.model_validate(data)
-    except _validation_error() as exc:
-        err = exc.errors()[0]
-        loc = err["loc"]
+        if model is Question:
+            return _question_model(data)
+        return strict.validate(model, data)
+    except strict.ValidationError as exc:
+        loc, msg = exc.errors[0]
         node = yaml.compose(text, Loader=_Loader)  # only now: line numbers cost a second parse
         line = _line_of(node, loc) if node is not None else 1
-        more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        msg = err["msg"].removeprefix("Value error, ")
+        more = f" (+{len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
         raise BankError(f"{name}:{line}: {_format_loc(loc)}: {msg}{more}") from None
 
 
-def _validation_error() -> type:
-    from pydantic import ValidationError
-
-    return ValidationError
-
-
-class _AnyQuestion:
-    @staticmethod
-    def model_validate(data: dict) -> Question:
-        from pydantic import ValidationError
-
-        from grader.schema import CodeQuestion, QuizQuestion
-
-        kind = data.get("kind", "code")
-        if kind == "quiz":
-            return QuizQuestion.model_validate(data)
-        if kind == "code":
-            return CodeQuestion.model_validate(data)
-        raise ValidationError.from_exception_data(
-            "Question", [{"type": "literal_error", "loc": ("kind",), "input": kind, "ctx": {"expected": "'code' or 'quiz'"}}]
-        )
+def _question_model(data: dict) -> Question:
+    """A code question or a quiz, by its `kind` (code when absent)."""
+    kind = data.get("kind", "code")
+    if kind == "quiz":
+        return strict.validate(QuizQuestion, data)
+    if kind == "code":
+        return strict.validate(CodeQuestion, data)
+    raise strict.ValidationError([(("kind",), "Input should be 'code' or 'quiz'")])
 
 
 def load_question(path: Path) -> Question:
-    q = parse_file(path, _AnyQuestion)
+    q = parse_file(path, Question)
     if path.stem != q.id:
         raise BankError(f"{_display(path)}:1: id: {q.id!r} does not match the file name {path.name!r}")
     if path.parent.name != q.topic:
@@ -188,8 +163,6 @@ def load_bank(extra: Iterable[Union[str, Path]] = (), *, builtin: bool = True) -
         for path in sorted(qdir.glob("*/*.yaml")):
             if path.name.startswith("_"):
                 if path.name == "_topic.yaml":
-                    from grader.schema import Topic
-
                     t = parse_file(path, Topic)
                     bank.topics.setdefault(t.topic, t)
                 continue

@@ -1,7 +1,9 @@
-"""The question file format: pydantic models for one YAML file of the bank.
+"""The question file format: frozen dataclasses for one YAML file of the bank.
 
 docs/authoring.md documents every field; keep the two in step.  No torch here:
-loading the bank must stay fast for the commands that never grade.
+loading the bank must stay fast for the commands that never grade.  grader.strict checks
+a YAML mapping against these classes (``validate(CodeQuestion, data)``); each ``_check``
+holds the rules across fields, raising ValueError with the message a question author sees.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from grader.strict import model, spec
 
 MYTH_IDS = [f"S{i}" for i in range(1, 15)]
 TOPICS = ("rope", "rmsnorm", "gqa", "llama")
@@ -18,45 +20,62 @@ DTYPES = ("float64", "float32", "float16", "bfloat16", "int64", "int32", "int16"
 FLOAT_DTYPES = ("float64", "float32", "float16", "bfloat16")
 
 
-class Strict(BaseModel):
-    # defer_build: each model's validator is built on its first use, as part of the question
-    # that contains it, not once more on its own at import — 70 ms less for every command.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+def _known_myth(v: str) -> None:
+    if v not in MYTH_IDS:
+        raise ValueError(f"unknown claim {v!r}; expected one of S1..S14 (MYTHS.md)")
 
 
-class Text(Strict):
+def _known_myths(v: list[str]) -> None:
+    for m in v:
+        _known_myth(m)
+
+
+def _question_id(v: str) -> None:
+    if not ID_PATTERN.fullmatch(v):
+        raise ValueError(f"id {v!r} must be lowercase words joined by hyphens, e.g. rope-apply-half")
+
+
+def _mistake_id(v: str) -> None:
+    if not ID_PATTERN.fullmatch(v):
+        raise ValueError(f"mistake id {v!r} must be lowercase words joined by hyphens")
+
+
+def _known_dtypes(v: dict) -> None:
+    for key in v:
+        if key not in FLOAT_DTYPES:
+            raise ValueError(f"tolerance for unknown dtype {key!r}; use one of {', '.join(FLOAT_DTYPES)}")
+
+
+@model
+class Text:
     """Text a learner reads, in English and Chinese."""
 
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
+    en: str = spec(min_length=1)
+    zh: str = spec(min_length=1)
 
     def get(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
 
-class Claim(Strict):
+@model
+class Claim:
     """One false claim of the source article, quoted."""
 
-    myth: str
-    quote_zh: str = Field(min_length=1, description="the source's words, verbatim")
-    quote_en: str = Field(min_length=1, description="an English rendering")
-
-    @field_validator("myth")
-    @classmethod
-    def _known_myth(cls, v: str) -> str:
-        if v not in MYTH_IDS:
-            raise ValueError(f"unknown claim {v!r}; expected one of S1..S14 (MYTHS.md)")
-        return v
+    myth: str = spec(check=_known_myth)
+    quote_zh: str = spec(min_length=1, description="the source's words, verbatim")
+    quote_en: str = spec(min_length=1, description="an English rendering")
 
 
-class Source(Strict):
-    title: str = Field(min_length=1)
-    url: str = Field(pattern=r"^https?://")
+@model
+class Source:
+    title: str = spec(min_length=1)
+    url: str = spec(pattern=r"^https?://")
 
 
-class Tolerance(Strict):
-    rtol: float = Field(ge=0)
-    atol: float = Field(ge=0)
+@model
+class Tolerance:
+    rtol: float = spec(ge=0)
+    atol: float = spec(ge=0)
 
 
 # Tolerances chosen so that float32, float64 and reduced-precision kernels all pass
@@ -69,73 +88,61 @@ DEFAULT_TOLERANCES: dict[str, Tolerance] = {
 }
 
 
-class Case(Strict):
+@model
+class Case:
     """A hidden (or visible) test case: the arguments of one call, by parameter name.
 
     Argument values are plain YAML scalars/lists, or one-key tensor specs handled by
     grader.inputs (``{randn: [2, 7, 4, 16], dtype: bfloat16}``).
     """
 
-    name: str = Field(min_length=1)
+    name: str = spec(min_length=1)
     name_zh: Optional[str] = None
-    description: Optional[str] = Field(
+    description: Optional[str] = spec(
         default=None, description="what kind of input this is; shown instead of data for hidden cases"
     )
-    description_zh: Optional[str] = Field(default=None, description="the description in Chinese")
+    description_zh: Optional[str] = spec(default=None, description="the description in Chinese")
     visible: bool = False
-    points: float = Field(default=1.0, gt=0)
+    points: float = spec(default=1.0, gt=0)
     seed: Optional[int] = None
-    args: dict[str, Any] = Field(default_factory=dict)
+    args: dict[str, Any] = spec(default_factory=dict)
 
 
-class Mistake(Strict):
-    id: str
-    function: Optional[str] = Field(default=None, description="defaults to mistake_<id with underscores>")
+@model
+class Mistake:
+    id: str = spec(check=_mistake_id)
+    function: Optional[str] = spec(default=None, description="defaults to mistake_<id with underscores>")
     explanation: Text
-
-    @field_validator("id")
-    @classmethod
-    def _id_form(cls, v: str) -> str:
-        if not ID_PATTERN.match(v):
-            raise ValueError(f"mistake id {v!r} must be lowercase words joined by hyphens")
-        return v
 
     @property
     def function_name(self) -> str:
         return self.function or "mistake_" + self.id.replace("-", "_")
 
 
-class PropertyCheck(Strict):
-    name: str = Field(min_length=1)
+@model
+class PropertyCheck:
+    name: str = spec(min_length=1)
     name_zh: Optional[str] = None
     description: Optional[str] = None
     description_zh: Optional[str] = None
-    function: str = Field(description="a function of the solution module: (generator) -> grader.properties.Property")
-    points: float = Field(default=1.0, gt=0)
+    function: str = spec(description="a function of the solution module: (generator) -> grader.properties.Property")
+    points: float = spec(default=1.0, gt=0)
     visible: bool = False
 
 
-class Grading(Strict):
+@model
+class Grading:
     driver: Literal["call", "module"] = "call"
-    time_limit: float = Field(default=5.0, gt=0, le=60, description="seconds per call")
-    question_time_limit: float = Field(default=20.0, gt=0, le=600, description="seconds for all calls of a question")
-    memory_limit_mb: int = Field(default=1024, ge=256, le=65536)
-    banned: list[str] = Field(default_factory=list, description="dotted APIs the learner may not call")
-    tolerances: dict[str, Tolerance] = Field(default_factory=dict)
-    cases: list[Case] = Field(min_length=1)
-    mistakes: list[Mistake] = Field(default_factory=list)
-    properties: list[PropertyCheck] = Field(default_factory=list)
+    time_limit: float = spec(default=5.0, gt=0, le=60, description="seconds per call")
+    question_time_limit: float = spec(default=20.0, gt=0, le=600, description="seconds for all calls of a question")
+    memory_limit_mb: int = spec(default=1024, ge=256, le=65536)
+    banned: list[str] = spec(default_factory=list, description="dotted APIs the learner may not call")
+    tolerances: dict[str, Tolerance] = spec(default_factory=dict, check=_known_dtypes)
+    cases: list[Case] = spec(min_length=1)
+    mistakes: list[Mistake] = spec(default_factory=list)
+    properties: list[PropertyCheck] = spec(default_factory=list)
 
-    @field_validator("tolerances")
-    @classmethod
-    def _known_dtypes(cls, v: dict[str, Tolerance]) -> dict[str, Tolerance]:
-        for key in v:
-            if key not in FLOAT_DTYPES:
-                raise ValueError(f"tolerance for unknown dtype {key!r}; use one of {', '.join(FLOAT_DTYPES)}")
-        return v
-
-    @model_validator(mode="after")
-    def _unique_names(self) -> "Grading":
+    def _check(self) -> None:
         names = [c.name for c in self.cases] + [p.name for p in self.properties]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
@@ -143,40 +150,24 @@ class Grading(Strict):
         ids = [m.id for m in self.mistakes]
         if len(set(ids)) != len(ids):
             raise ValueError("mistake ids must be unique")
-        return self
 
     def tolerance(self, dtype: str) -> Tolerance:
         return self.tolerances.get(dtype) or DEFAULT_TOLERANCES.get(dtype) or Tolerance(rtol=0, atol=0)
 
 
-class QuestionBase(Strict):
-    id: str
+@model
+class QuestionBase:
+    id: str = spec(check=_question_id)
     title: Text
     difficulty: Literal["easy", "medium", "hard"]
-    points: float = Field(gt=0)
-    corrects: list[str] = Field(default_factory=list, description="claim ids S1..S14 this question corrects")
-    claims: list[Claim] = Field(default_factory=list)
+    points: float = spec(gt=0)
+    corrects: list[str] = spec(default_factory=list, description="claim ids S1..S14 this question corrects", check=_known_myths)
+    claims: list[Claim] = spec(default_factory=list)
     correction: Optional[Text] = None
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = spec(default_factory=list)
     prompt: Text
 
-    @field_validator("id")
-    @classmethod
-    def _id_form(cls, v: str) -> str:
-        if not ID_PATTERN.match(v):
-            raise ValueError(f"id {v!r} must be lowercase words joined by hyphens, e.g. rope-apply-half")
-        return v
-
-    @field_validator("corrects")
-    @classmethod
-    def _known_myths(cls, v: list[str]) -> list[str]:
-        for m in v:
-            if m not in MYTH_IDS:
-                raise ValueError(f"unknown claim {m!r}; expected one of S1..S14 (MYTHS.md)")
-        return v
-
-    @model_validator(mode="after")
-    def _claims_match(self) -> "QuestionBase":
+    def _check(self) -> None:
         quoted = {c.myth for c in self.claims}
         missing = [m for m in self.corrects if m not in quoted]
         if missing:
@@ -186,7 +177,6 @@ class QuestionBase(Strict):
             raise ValueError(f"claims quote {', '.join(extra)} which is not listed in corrects")
         if self.corrects and (self.correction is None or not self.sources):
             raise ValueError("a question that corrects a claim needs a correction and at least one source")
-        return self
 
     @property
     def topic(self) -> str:
@@ -197,25 +187,26 @@ class QuestionBase(Strict):
         return self.id.replace("-", "_")
 
 
+@model
 class CodeQuestion(QuestionBase):
     kind: Literal["code"] = "code"
-    entry_point: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    signature: str = Field(min_length=1, description="as shown to the learner")
-    hints: list[Text] = Field(default_factory=list)
+    entry_point: str = spec(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    signature: str = spec(min_length=1, description="as shown to the learner")
+    hints: list[Text] = spec(default_factory=list)
     grading: Grading
 
 
+@model
 class QuizQuestion(QuestionBase):
     kind: Literal["quiz"]
-    choices: list[Text] = Field(min_length=2, max_length=6)
-    answer: str = Field(pattern=r"^[A-F]$", description="letter of the right choice")
+    choices: list[Text] = spec(min_length=2, max_length=6)
+    answer: str = spec(pattern=r"^[A-F]$", description="letter of the right choice")
     explanation: Text
 
-    @model_validator(mode="after")
-    def _answer_in_range(self) -> "QuizQuestion":
+    def _check(self) -> None:
+        super()._check()
         if ord(self.answer) - ord("A") >= len(self.choices):
             raise ValueError(f"answer {self.answer} but only {len(self.choices)} choices")
-        return self
 
     @property
     def answer_index(self) -> int:
@@ -225,12 +216,13 @@ class QuizQuestion(QuestionBase):
 Question = Union[CodeQuestion, QuizQuestion]
 
 
-class Topic(Strict):
+@model
+class Topic:
     """questions/<topic>/_topic.yaml: the topic's short introduction."""
 
     topic: str
-    name: Text = Field(description="what the abbreviation really stands for")
-    source_name: str = Field(description="what the source article called it")
+    name: Text = spec(description="what the abbreviation really stands for")
+    source_name: str = spec(description="what the source article called it")
     myth: Optional[str] = None
     intro: Text
-    sources: list[Source] = Field(min_length=1)
+    sources: list[Source] = spec(min_length=1)

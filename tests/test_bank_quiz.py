@@ -4,6 +4,7 @@ bilingual text, and the facts the quizzes teach (checked by recomputing them her
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from pydantic import BaseModel
 
 from grader.bank import load_bank, load_question, parse_file
 from grader.schema import MYTH_IDS, QuizQuestion, Text, Topic
@@ -59,9 +59,9 @@ def texts(obj, path: str):
     """Every Text field inside a question or topic, with a readable location."""
     if isinstance(obj, Text):
         yield path, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from texts(getattr(obj, name), f"{path}.{name}")
+    elif dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            yield from texts(getattr(obj, f.name), f"{path}.{f.name}")
     elif isinstance(obj, (list, tuple)):
         for i, item in enumerate(obj):
             yield from texts(item, f"{path}[{i}]")
