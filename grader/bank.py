@@ -9,16 +9,32 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Union
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-from grader import strict
-from grader.schema import CodeQuestion, Question, QuizQuestion, Topic
+    from grader.bank_cache import BankCache
+    from grader.schema import Question, Topic
 
-# libyaml when available: ten times faster than the pure-Python parser, and every command
-# that does not grade loads the whole bank.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def __getattr__(name: str):
+    """`from grader.bank import Question` without building the schema until it is used:
+    `llamaprep --help` and shell completion never need it."""
+    if name in ("Question", "Topic"):
+        from grader import schema
+
+        return getattr(schema, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _yaml():
+    """PyYAML and its loader, imported on the first parse: a bank served whole by the cache
+    (grader.bank_cache) needs neither.  libyaml when available: ten times faster than the
+    pure-Python parser."""
+    import yaml
+
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class BankError(Exception):
@@ -72,6 +88,7 @@ TOPIC_ORDER = {"rope": 0, "rmsnorm": 1, "gqa": 2, "llama": 3}
 
 def _line_of(node: yaml.Node, loc: Iterable[Union[str, int]]) -> int:
     """1-based line of the YAML node at an error location (best effort)."""
+    yaml, _ = _yaml()
     line = node.start_mark.line + 1
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -108,13 +125,16 @@ def _display(path: Path) -> str:
 
 def parse_file(path: Path, model: type) -> object:
     """Parse one YAML file into ``model``; BankError names the file, line and field."""
+    from grader import schema, strict
+
+    yaml, loader = _yaml()
     name = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BankError(f"{name}: cannot read: {exc}") from None
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -123,12 +143,12 @@ def parse_file(path: Path, model: type) -> object:
     if not isinstance(data, dict):
         raise BankError(f"{name}:1: expected a mapping of fields at the top level")
     try:
-        if model is Question:
+        if model is schema.Question:
             return _question_model(data)
         return strict.validate(model, data)
     except strict.ValidationError as exc:
         loc, msg = exc.errors[0]
-        node = yaml.compose(text, Loader=_Loader)  # only now: line numbers cost a second parse
+        node = yaml.compose(text, Loader=loader)  # only now: line numbers cost a second parse
         line = _line_of(node, loc) if node is not None else 1
         more = f" (+{len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
         raise BankError(f"{name}:{line}: {_format_loc(loc)}: {msg}{more}") from None
@@ -136,6 +156,9 @@ def parse_file(path: Path, model: type) -> object:
 
 def _question_model(data: dict) -> Question:
     """A code question or a quiz, by its `kind` (code when absent)."""
+    from grader import strict
+    from grader.schema import CodeQuestion, QuizQuestion
+
     kind = data.get("kind", "code")
     if kind == "quiz":
         return strict.validate(QuizQuestion, data)
@@ -145,7 +168,13 @@ def _question_model(data: dict) -> Question:
 
 
 def load_question(path: Path) -> Question:
-    q = parse_file(path, Question)
+    from grader.schema import Question
+
+    return _placed(path, parse_file(path, Question))
+
+
+def _placed(path: Path, q: Question) -> Question:
+    """``q`` after checking that its id matches its file name and folder."""
     if path.stem != q.id:
         raise BankError(f"{_display(path)}:1: id: {q.id!r} does not match the file name {path.name!r}")
     if path.parent.name != q.topic:
@@ -153,7 +182,36 @@ def load_question(path: Path) -> Question:
     return q
 
 
+def _load_cached(path: Path, model: type, cache: BankCache) -> object:
+    """parse_file, or the validated content the cache holds for the unchanged file."""
+    from grader.schema import CodeQuestion, Question, QuizQuestion
+
+    path = path.absolute()
+    try:
+        st = path.stat()
+    except OSError:
+        return parse_file(path, model)  # which names the file and the reason
+    obj = cache.get(path, st)
+    if obj is None or not isinstance(obj, (CodeQuestion, QuizQuestion) if model is Question else model):
+        obj = parse_file(path, model)
+        cache.put(path, st, obj)
+    return obj
+
+
 def load_bank(extra: Iterable[Union[str, Path]] = (), *, builtin: bool = True) -> Bank:
+    """Every question and topic of the built-in bank (unless ``builtin`` is False) and of the
+    extra bank folders; files unchanged since a previous load come from the cache."""
+    from grader.bank_cache import BankCache
+
+    cache = BankCache.open()
+    bank = _load_bank(extra, builtin, cache)
+    cache.save()
+    return bank
+
+
+def _load_bank(extra: Iterable[Union[str, Path]], builtin: bool, cache: BankCache) -> Bank:
+    from grader.schema import Question, Topic
+
     bank = Bank()
     roots = ([builtin_bank_dir()] if builtin else []) + [Path(p) for p in extra]
     for root in roots:
@@ -163,10 +221,10 @@ def load_bank(extra: Iterable[Union[str, Path]] = (), *, builtin: bool = True) -
         for path in sorted(qdir.glob("*/*.yaml")):
             if path.name.startswith("_"):
                 if path.name == "_topic.yaml":
-                    t = parse_file(path, Topic)
+                    t = _load_cached(path, Topic, cache)
                     bank.topics.setdefault(t.topic, t)
                 continue
-            q = load_question(path)
+            q = _placed(path, _load_cached(path, Question, cache))
             if q.id in bank.questions:
                 raise BankError(
                     f"{_display(path)}:1: id: {q.id!r} already defined in {_display(bank.paths[q.id])}"
