@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from rich import box
 from rich.console import Console, Group
@@ -13,8 +13,10 @@ from rich.text import Text
 from grader.bank import Bank, Question
 from grader.i18n import t
 from grader.progress import Best
-from grader.results import GradeReport, QuestionResult
 from grader.schema import CodeQuestion, Topic
+
+if TYPE_CHECKING:
+    from grader.results import GradeReport, QuestionResult
 
 STATUS_STYLE = {
     "passed": "bold green",
