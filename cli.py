@@ -496,9 +496,9 @@ def new(
 ) -> None:
     from grader.scaffold import ScaffoldError, scaffold_question
 
-    dirs = [*(bank or [])] or extra_banks_from_env()
-    if not dirs:
-        fail("name the bank folder to write into: --bank DIR (a folder that holds questions/ and solutions/)")
+    # SPEC's `new ID --topic TOPIC` needs no folder: --bank, else $LLAMAPREP_BANK, else the
+    # current folder becomes (or already is) the bank.
+    dirs = [*(bank or [])] or extra_banks_from_env() or ["."]
     try:
         paths = scaffold_question(qid=question_id, topic=topic, bank_dir=Path(dirs[0]))
     except (ScaffoldError, OSError) as exc:

@@ -63,5 +63,18 @@ def test_cli_new(tmp_path):
     assert "swiglu-ffn.yaml" in made.output and "validate --bank" in made.output
     again = runner.invoke(app, ["new", "swiglu-ffn", "--topic", "swiglu", "--bank", str(tmp_path)])
     assert again.exit_code == 2 and "exists already" in again.output and "Traceback" not in again.output
-    nowhere = runner.invoke(app, ["new", "swiglu-x", "--topic", "swiglu"])
-    assert nowhere.exit_code == 2 and "--bank DIR" in nowhere.output
+
+
+def test_new_without_bank_scaffolds_into_the_current_folder(tmp_path, monkeypatch):
+    """SPEC's `llamaprep new ID --topic TOPIC`: no --bank and no $LLAMAPREP_BANK means here."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["new", "swiglu-forward", "--topic", "swiglu"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "questions" / "swiglu" / "swiglu-forward.yaml").is_file()
+    assert (tmp_path / "questions" / "swiglu" / "swiglu_forward.py").is_file()
+    assert (tmp_path / "solutions" / "swiglu" / "swiglu_forward.py").is_file()
+    assert "llamaprep validate --bank ." in result.output
