@@ -29,13 +29,10 @@ STATUS_STYLE = {
 
 
 def markdown(text: str):
-    """Markdown when the text uses it, else plain text: rich.markdown pulls in markdown-it,
-    a tenth of a second that commands showing plain prose need not pay."""
-    if not any(mark in text for mark in ("`", "*", "_", "#", "\n-", "\n1.", "](", "$")):
-        return Text(text)
-    from rich.markdown import Markdown
+    """The bank's prompts and explanations (a small Markdown subset, grader.markup)."""
+    from grader.markup import render
 
-    return Markdown(text)
+    return render(text)
 
 
 def label(key: str, lang: str, **fields: object) -> str:
