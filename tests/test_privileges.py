@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from grader.sandbox import _world_readable
 
 
-def test_world_readable_needs_read_on_the_folder_and_search_on_every_parent(tmp_path):
-    outer = tmp_path / "outer"
+@pytest.fixture
+def open_dir():
+    """A folder every user can reach (pytest's own tmp_path sits below a 0700 folder)."""
+    path = Path(tempfile.mkdtemp(prefix="llamaprep-perm-"))
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_world_readable_needs_read_on_the_folder_and_search_on_every_parent(open_dir):
+    outer = open_dir / "outer"
     inner = outer / "lib"
     inner.mkdir(parents=True)
-    os.chmod(tmp_path, 0o755)
     os.chmod(outer, 0o755)
     os.chmod(inner, 0o755)
     assert _world_readable(str(inner))
