@@ -294,7 +294,7 @@ def grade(
             targets.append((qid, path))
     from grader.grading import grade_submissions
 
-    report = grade_submissions(bank=b, targets=targets)
+    report = grade_submissions(bank=b, targets=targets, jobs=jobs)
     try:
         progress = Progress()
         for result in report.questions:

@@ -194,7 +194,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "help.opt.new_bank": {"en": "The bank folder to write into (default: the first --bank, else $LLAMAPREP_BANK's first).",
                           "zh": "写入的题库目录（默认：第一个 --bank，否则 $LLAMAPREP_BANK 中的第一个）。"},
     "help.opt.submissions": {"en": "Grade a class: DIR/<student>/<id_with_underscores>.py.", "zh": "为全班评分：DIR/<学生>/<编号用下划线>.py。"},
-    "help.opt.jobs": {"en": "Students graded at once (default: one per core).", "zh": "同时评分的学生数（默认：每个 CPU 核一个）。"},
+    "help.opt.jobs": {
+        "en": "Students (or, for your own files, questions) graded at once (default: one per core).",
+        "zh": "同时评分的学生数（为自己的文件评分时为题目数；默认：每个 CPU 核一个）。",
+    },
     "help.opt.output": {"en": "The file to write.", "zh": "要写入的文件。"},
     "grade.visible_inputs": {"en": "inputs", "zh": "输入"},
     "grade.visible_expected": {"en": "expected", "zh": "期望值"},
