@@ -141,6 +141,8 @@ def question_view(q: Question, lang: str, hints_shown: int) -> Group:
 
 
 def _details(case, lang: str, explained: set[str]) -> Text:
+    from grader.i18n_messages import localize
+
     """A failed case's reason; a named mistake is explained at its first case only."""
     text = Text()
     if case.status == "passed":
@@ -159,7 +161,7 @@ def _details(case, lang: str, explained: set[str]) -> Text:
     description = (case.description_zh if lang == "zh" else None) or case.description
     if not case.visible and description:
         text.append(f"[{label('grade.hidden', lang)}{description}] ", style="dim")
-    text.append(message)
+    text.append(localize(message, lang))
     if case.visible and case.inputs:  # only a visible case carries its data
         text.append(f"\n{label('grade.visible_inputs', lang)}{case.inputs}", style="dim")
     if case.visible and case.expected:
