@@ -29,8 +29,8 @@ STATUS_STYLE = {
 
 
 def markdown(text: str):
-    """The bank's prompts and explanations (a small Markdown subset, grader.markup)."""
-    from grader.markup import render
+    """The bank's prompts and explanations (a small Markdown subset, grader.render_markup)."""
+    from grader.render_markup import render
 
     return render(text)
 
