@@ -116,7 +116,7 @@ def fast_bank(tmp_path):
         (root / sub / "rmsnorm").mkdir(parents=True)
     data = yaml.safe_load(src.paths[QID].read_text())
     data["grading"]["time_limit"] = 1
-    data["grading"]["question_time_limit"] = 3
+    data["grading"]["question_time_limit"] = 4
     (root / "questions" / "rmsnorm" / f"{QID}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     shutil.copy(src.stub_path(QID), root / "questions" / "rmsnorm")
     shutil.copy(src.solution_path(QID), root / "solutions" / "rmsnorm")
@@ -129,7 +129,7 @@ def test_never_returns_costs_bounded_time(fast_bank, zygote):
     result = grade(fast_bank, zygote, FIXTURES / "never_returns.py")
     assert statuses(result) == {"timeout"}
     assert "did not finish within the time limit (1 s)" in result.cases[0].message
-    assert any("time limit (3 s) was used up" in c.message for c in result.cases)
+    assert any("time limit (4 s) was used up" in c.message for c in result.cases)
 
 
 def test_a_crash_costs_one_case_and_the_rest_still_earn(fast_bank, zygote, tmp_path):
