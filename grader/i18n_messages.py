@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
-# (pattern, Chinese template), tried in order; each applied at most once per message.
+_TENSOR = re.compile(r"\ba (\w+) tensor of shape (\([^)]*\))")
+
+# (pattern, Chinese template), tried in order; each applied at most once per message, but
+# for the tensor description, which may stand twice (expected and got).
 _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r" at output (\d+)((?:\[\d+\])*)"), r"（输出 \1\2）"),
     (re.compile(r" at (?!index\b|line\b)([A-Za-z_][\w.]*(?:\[\d+\])*)(?=[ :,(]|$)"), r"（\1）"),
@@ -36,8 +39,7 @@ _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^SyntaxError at line (\d+): (.+)$"), r"第 \1 行有语法错误（SyntaxError）：\2"),
     (re.compile(r"^your file does not define (\S+)$"), r"你的文件没有定义 \1"),
     (re.compile(r"^not allowed while grading: (.+)$"), r"评分时不允许：\1"),
-    (re.compile(r"\ba (\w+) tensor of shape (\([^)]*\))"), r"形状为 \2 的 \1 张量"),
-    (re.compile(r"\ba (\w+) tensor of shape (\([^)]*\))"), r"形状为 \2 的 \1 张量"),  # expected and got
+    (_TENSOR, r"形状为 \2 的 \1 张量"),
     (re.compile(r"^expected (.+?), got (.+)$"), r"期望：\1；实际得到：\2"),
     (re.compile(r" \(line (\d+): (.*)\)$"), r"（第 \1 行：\2）"),
 ]
@@ -45,7 +47,7 @@ _RULES: list[tuple[re.Pattern, str]] = [
 
 def message_zh(message: str) -> str:
     for pattern, template in _RULES:
-        message = pattern.sub(template, message, count=1)
+        message = pattern.sub(template, message, count=0 if pattern is _TENSOR else 1)
     return message
 
 

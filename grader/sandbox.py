@@ -234,24 +234,21 @@ def _zygote_main(ctl: socket.socket) -> None:
                 return
             statuses[pid] = status
 
-    def sweep() -> None:
-        """Kill every child that is not a worker in use, with all its descendants: escaped
-        leftovers.  Orphans of the killed re-parent to us (subreaper), so repeat until none."""
-        for _ in range(100):
-            collect()
-            strays = [pid for pid in _children_of(os.getpid()) if pid not in live]
-            if not strays:
-                return
-            for pid in _trees(strays):
-                _kill_group_and(pid)
-            time.sleep(0.001)
-
-    def sweep_once() -> None:
-        """One pass of sweep without waiting: what escaped is killed now, reaped later."""
+    def sweep_once() -> bool:
+        """Kill every child that is not a worker in use, with all its descendants (escaped
+        leftovers), without waiting for them; whether there were any."""
         collect()
         strays = [pid for pid in _children_of(os.getpid()) if pid not in live]
         for pid in _trees(strays) if strays else ():
             _kill_group_and(pid)
+        return bool(strays)
+
+    def sweep() -> None:
+        """sweep_once until none is left: orphans of the killed re-parent to us (subreaper)."""
+        for _ in range(100):
+            if not sweep_once():
+                return
+            time.sleep(0.001)
 
     def die(*_: object) -> None:
         live.clear()
