@@ -53,3 +53,14 @@ def mismatch(actual: Any, expected: torch.Tensor, *, rtol: float, atol: float, w
         return None
     diff, index = greatest_difference(a, e)
     return f"{what}: greatest difference {diff:.3g} at index {index}"
+
+
+def mismatch_each(
+    actual: Sequence[Any], expected: Sequence[torch.Tensor], names: Sequence[str], *, rtol: float, atol: float, what: str = "{}"
+) -> Optional[str]:
+    """``mismatch`` for each output of a tuple answer, in order; ``what`` formats each name."""
+    for got, want, name in zip(actual, expected, names):
+        problem = mismatch(got, want, rtol=rtol, atol=atol, what=what.format(name))
+        if problem:
+            return problem
+    return None

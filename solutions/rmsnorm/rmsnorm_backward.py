@@ -1,6 +1,6 @@
 import torch
 
-from grader.properties import Property, mismatch
+from grader.properties import Property, mismatch, mismatch_each
 
 
 def rms_norm_backward(
@@ -60,6 +60,9 @@ def mistake_no_float32_upcast(x, weight, grad_out, eps=1e-5):
 
 # Properties.
 
+NAMES = ("grad_x", "grad_weight")
+
+
 def prop_linear_in_grad_out(gen: torch.Generator) -> Property:
     x = torch.randn(2, 5, 32, generator=gen) * 1.5 + 0.3
     weight = torch.randn(32, generator=gen) * 0.5 + 1.0
@@ -72,17 +75,16 @@ def prop_linear_in_grad_out(gen: torch.Generator) -> Property:
             return "expected a pair (grad_x, grad_weight)"
         # Anchor on the true gradients, so that a constant answer cannot pass.
         expected = rms_norm_backward(x, weight, g, 1e-5)
-        for i, name in enumerate(("grad_x", "grad_weight")):
-            problem = mismatch(outputs[0][i], expected[i], rtol=1e-4, atol=1e-5, what=name)
-            if problem:
-                return problem
+        problem = mismatch_each(outputs[0], expected, NAMES, rtol=1e-4, atol=1e-5)
+        if problem:
+            return problem
         # Scaling grad_out by c scales both gradients by c: nothing normalises them.
         for c, out in zip(scales[1:], outputs[1:]):
-            for i, name in enumerate(("grad_x", "grad_weight")):
-                what = f"{name} for {c} * grad_out vs {c} * {name}"
-                problem = mismatch(out[i], outputs[0][i] * c, rtol=1e-4, atol=1e-5 * abs(c), what=what)
-                if problem:
-                    return problem
+            scaled = [o * c for o in outputs[0]]
+            what = f"{{0}} for {c} * grad_out vs {c} * {{0}}"
+            problem = mismatch_each(out, scaled, NAMES, rtol=1e-4, atol=1e-5 * abs(c), what=what)
+            if problem:
+                return problem
         return None
 
     return Property(calls=calls, judge=judge)
@@ -100,10 +102,9 @@ def prop_rescaling_x(gen: torch.Generator) -> Property:
             return "expected a pair (grad_x, grad_weight)"
         # Anchor on the true gradients, so that a constant answer cannot pass.
         expected = rms_norm_backward(x, weight, g, 1e-12)
-        for i, name in enumerate(("grad_x", "grad_weight")):
-            problem = mismatch(outputs[0][i], expected[i], rtol=1e-4, atol=1e-5, what=name)
-            if problem:
-                return problem
+        problem = mismatch_each(outputs[0], expected, NAMES, rtol=1e-4, atol=1e-5)
+        if problem:
+            return problem
         # The output does not change when x -> c * x, so grad_x has no component along x ...
         gx = outputs[0][0].double()
         cos = (gx * x.double()).sum(-1) / (gx.norm(dim=-1) * x.double().norm(dim=-1))

@@ -1,6 +1,6 @@
 import torch
 
-from grader.properties import Property, mismatch
+from grader.properties import Property, mismatch_each
 
 
 def _rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
@@ -50,16 +50,11 @@ def prop_symmetric_in_x_and_residual(gen: torch.Generator) -> Property:
         if any(not isinstance(out, (tuple, list)) or len(out) != 2 for out in outputs):
             return "expected a pair (normed, new_residual)"
         # Anchor on the true answer, so that a constant output cannot pass.
-        expected = add_rms_norm(x, residual, weight, 1e-5)
-        for i, name in enumerate(("normed", "new_residual")):
-            problem = mismatch(outputs[0][i], expected[i], rtol=1e-4, atol=1e-5, what=name)
-            if problem:
-                return problem
+        names = ("normed", "new_residual")
+        problem = mismatch_each(outputs[0], add_rms_norm(x, residual, weight, 1e-5), names, rtol=1e-4, atol=1e-5)
+        if problem:
+            return problem
         # Only the sum x + residual matters: swapping the two changes nothing.
-        for i, name in enumerate(("normed", "new_residual")):
-            problem = mismatch(outputs[1][i], outputs[0][i], rtol=1e-6, atol=1e-6, what=f"{name} with x and residual swapped")
-            if problem:
-                return problem
-        return None
+        return mismatch_each(outputs[1], outputs[0], names, rtol=1e-6, atol=1e-6, what="{} with x and residual swapped")
 
     return Property(calls=calls, judge=judge)
