@@ -1,6 +1,6 @@
 """The `llamaprep` command: parses arguments and forwards to grader.*; nothing else.
 
-Commands that do not grade never import torch (grader.grading is imported lazily).
+Commands that do not grade never import torch (grader.grading.engine is imported lazily).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from grader import completion
-from grader.bank import Bank, BankError, extra_banks_from_env, load_bank
-from grader.i18n import argv_lang, resolve_lang, t
-from grader.progress import Progress, ProgressError
+from grader.bank import completion
+from grader.bank.loader import Bank, BankError, extra_banks_from_env, load_bank
+from grader.ui.strings import argv_lang, resolve_lang, t
+from grader.learner.progress import Progress, ProgressError
 
 # Help text is built when this module is imported, before typer parses --lang.
 UI_LANG = resolve_lang(argv_lang(sys.argv))
@@ -70,7 +70,7 @@ def _bank(extra: Optional[list[str]]) -> Bank:
 
 
 def _best(bank: Bank) -> dict:
-    from grader.mastery import best_scores
+    from grader.learner.mastery import best_scores
 
     try:
         return best_scores(bank=bank, progress=Progress())
@@ -113,7 +113,7 @@ def list_(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader import render
+    from grader.ui import render
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -134,9 +134,9 @@ def practice(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader import render
-    from grader.schema import CodeQuestion
-    from grader.workspace import workspace_dir, write_stub
+    from grader.ui import render
+    from grader.bank.schema import CodeQuestion
+    from grader.learner.workspace import workspace_dir, write_stub
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -184,7 +184,7 @@ def practice(
 
 
 def _edit(path: Path, lng: str) -> None:
-    from grader.editor import EditorError, editor_command, open_in_editor
+    from grader.learner.editor import EditorError, editor_command, open_in_editor
 
     if editor_command() is None:
         fail(t("err.no_editor", lng, path=path), lang=lng)
@@ -202,7 +202,7 @@ def hint(
 ) -> None:
     from rich.panel import Panel
 
-    from grader.schema import CodeQuestion
+    from grader.bank.schema import CodeQuestion
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -227,9 +227,9 @@ def hint(
 
 def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str) -> None:
     """`grade --submissions DIR`: a class, graded in parallel; exits."""
-    from grader import render_instructor
-    from grader.classroom import find_submissions, grade_class, question_ids_for
-    from grader.formats import class_text
+    from grader.ui import instructor_view as render_instructor
+    from grader.instructor.classroom import find_submissions, grade_class, question_ids_for
+    from grader.report.formats import class_text
 
     if fmt not in ("table", "csv", "json", "junit"):
         fail(f"unknown --format {fmt!r} for --submissions; use table, csv, json or junit")
@@ -265,7 +265,7 @@ def grade(
     submissions: Annotated[Optional[Path], typer.Option("--submissions", help=_h("help.opt.submissions"))] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help=_h("help.opt.jobs"))] = None,
 ) -> None:
-    from grader.workspace import attempted, learner_file, workspace_dir
+    from grader.learner.workspace import attempted, learner_file, workspace_dir
 
     lng = resolve_lang(lang)
     if submissions is not None:
@@ -292,7 +292,7 @@ def grade(
             if not path.is_file():
                 fail(t("err.no_file", lng, id=qid, path=path), lang=lng)
             targets.append((qid, path))
-    from grader.grading import grade_submissions
+    from grader.grading.engine import grade_submissions
 
     report = grade_submissions(bank=b, targets=targets, jobs=jobs)
     try:
@@ -302,11 +302,11 @@ def grade(
     except ProgressError as exc:
         warn(str(exc), lng)
     if fmt != "table":
-        from grader.formats import report_text
+        from grader.report.formats import report_text
 
         sys.stdout.write(report_text(report, fmt))
     else:
-        from grader import render
+        from grader.ui import render
 
         render.grade_report(out, report, b, lng)
     if report.problems:
@@ -323,8 +323,8 @@ def quiz(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader.quiz import select_questions
-    from grader.render_quiz import run_quiz
+    from grader.learner.quiz import select_questions
+    from grader.ui.quiz_view import run_quiz
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -357,8 +357,8 @@ def corrections(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader.corrections import collect
-    from grader.render_corrections import corrections_view
+    from grader.bank.corrections import collect
+    from grader.ui.corrections_view import corrections_view
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -389,8 +389,8 @@ def progress(
             fail(str(exc), lang=lng)
         out.print(t("progress.reset_done", lng))
         return
-    from grader.mastery import summarize
-    from grader.render_progress import progress_view
+    from grader.learner.mastery import summarize
+    from grader.ui.progress_view import progress_view
 
     b = _bank(bank)
     try:
@@ -409,8 +409,8 @@ def watch(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader.schema import CodeQuestion
-    from grader.workspace import learner_file, workspace_dir
+    from grader.bank.schema import CodeQuestion
+    from grader.learner.workspace import learner_file, workspace_dir
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -419,8 +419,8 @@ def watch(
     path = learner_file(workspace_dir(workspace), b, question_id)
     if not path.is_file():
         fail(t("err.no_file", lng, id=question_id, path=path), lang=lng)
-    from grader import render
-    from grader.watch import watch_question
+    from grader.ui import render
+    from grader.learner.watch import watch_question
 
     store = Progress()
 
@@ -448,8 +448,8 @@ def solution(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader import render
-    from grader.solution import reference_of
+    from grader.ui import render
+    from grader.learner.solution import reference_of
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -480,8 +480,8 @@ def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
 
 @app.command(help=_h("help.validate"))
 def validate(bank: Banks = None) -> None:
-    from grader import render_instructor
-    from grader.validate import validate_bank
+    from grader.ui import instructor_view as render_instructor
+    from grader.instructor.validate import validate_bank
 
     report = validate_bank(banks=_instructor_banks(bank), progress=lambda msg: err.print(f"validate {msg}", highlight=False))
     render_instructor.validate_report(out, report)
@@ -494,7 +494,7 @@ def new(
     topic: Annotated[str, typer.Option("--topic", help=_h("help.opt.topic_new"))],
     bank: Annotated[Optional[list[str]], typer.Option("--bank", help=_h("help.opt.new_bank"))] = None,
 ) -> None:
-    from grader.scaffold import ScaffoldError, scaffold_question
+    from grader.instructor.scaffold import ScaffoldError, scaffold_question
 
     # SPEC's `new ID --topic TOPIC` needs no folder: --bank, else $LLAMAPREP_BANK, else the
     # current folder becomes (or already is) the bank.
@@ -516,8 +516,8 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help=_h("help.opt.output"))] = Path("autograder.zip"),
     bank: Banks = None,
 ) -> None:
-    from grader.classroom import question_ids_for
-    from grader.gradescope import ExportError, export_bundle
+    from grader.instructor.classroom import question_ids_for
+    from grader.instructor.gradescope import ExportError, export_bundle
 
     if target != "gradescope":
         fail(f"unknown export target {target!r}; use gradescope")

@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from grader.sandbox import Zygote  # noqa: E402
+from grader.sandbox.zygote import Zygote  # noqa: E402
 
 ZYGOTE = Zygote()  # before torch computes anything in this process
 
-from grader.bank import load_bank  # noqa: E402
-from grader.classroom import grade_class  # noqa: E402
+from grader.bank.loader import load_bank  # noqa: E402
+from grader.instructor.classroom import grade_class  # noqa: E402
 
 WRONG = {
     "mean": "import torch\n\ndef rms_norm(x, weight, eps=1e-5):\n    xf = x.float(); xc = xf - xf.mean(-1, keepdim=True)\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from grader.bank import load_bank
+from grader.bank.loader import load_bank
 
 Edit = Optional[Callable[[str], str]]
 

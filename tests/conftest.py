@@ -20,14 +20,14 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def bank():
-    from grader.bank import load_bank
+    from grader.bank.loader import load_bank
 
     return load_bank()
 
 
 @pytest.fixture(scope="session")
 def zygote():
-    from grader.sandbox import Zygote
+    from grader.sandbox.zygote import Zygote
 
     z = Zygote()
     yield z

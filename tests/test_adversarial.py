@@ -328,8 +328,8 @@ def test_a_killed_sandbox_makes_the_remaining_cases_crashed_not_a_traceback(bank
     """What a submission that gets round the guard (ctypes kill) could do to the zygote."""
     import signal
 
-    from grader.grading import grade_submissions
-    from grader.sandbox import Zygote
+    from grader.grading.engine import grade_submissions
+    from grader.sandbox.zygote import Zygote
 
     with Zygote() as zygote:
         os.kill(zygote.pid, signal.SIGKILL)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from grader.schema_json import question_json_schema, schema_text
+from grader.bank.schema_json import question_json_schema, schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "authoring.md"

@@ -1,4 +1,4 @@
-"""The cache of validated bank files (grader.bank_cache): used while a file is unchanged,
+"""The cache of validated bank files (grader.bank.cache): used while a file is unchanged,
 never when it changed or is new, ignored when damaged, and never a reason to fail."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from grader import bank as bank_module
-from grader.bank import BankError, load_bank
-from grader.bank_cache import cache_path
+from grader.bank import loader as bank_module
+from grader.bank.loader import BankError, load_bank
+from grader.bank.cache import cache_path
 
 from bank_copies import copy_question
 
@@ -129,9 +129,9 @@ def test_a_cache_that_cannot_be_written_is_no_error(small_bank, monkeypatch, tmp
 def test_a_new_schema_discards_the_cache(small_bank, monkeypatch):
     root, _ = small_bank
     load_bank([root], builtin=False)
-    import grader.bank_cache
+    import grader.bank.cache
 
-    monkeypatch.setattr(grader.bank_cache, "FORMAT", grader.bank_cache.FORMAT + 1)
+    monkeypatch.setattr(grader.bank.cache, "FORMAT", grader.bank.cache.FORMAT + 1)
     seen = parses(monkeypatch)
     load_bank([root], builtin=False)
     assert seen == ["rmsnorm-forward-copy.yaml"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.bank import load_bank
-from grader.grading import grade_submissions
-from grader.validate import _mistake_submission as mistake_submission
+from grader.bank.loader import load_bank
+from grader.grading.engine import grade_submissions
+from grader.instructor.validate import _mistake_submission as mistake_submission
 
 CODE_IDS = [q.id for q in load_bank().by_topic(kind="code")]
 SPEC_IDS = {

@@ -18,9 +18,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.bank import load_question
-from grader.compare import compare
-from grader.inputs import build_args
+from grader.bank.loader import load_question
+from grader.grading.compare import compare
+from grader.grading.inputs import build_args
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = Path("/work/shared/seed/000_885669bd3c9b2fed.txt")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader.bank import load_bank, load_question, parse_file
-from grader.schema import MYTH_IDS, QuizQuestion, Text, Topic
+from grader.bank.loader import load_bank, load_question, parse_file
+from grader.bank.schema import MYTH_IDS, QuizQuestion, Text, Topic
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO.parent / "shared" / "seed"

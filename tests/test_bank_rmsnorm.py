@@ -1,7 +1,7 @@
 """The RMSNorm code questions: references against independent implementations, mistakes, properties.
 
 Covers rmsnorm-forward, rmsnorm-module, rmsnorm-backward and rmsnorm-fused-residual.  The
-module driver (grader/drivers.py) is re-implemented here by hand from docs/authoring.md,
+module driver (grader/sandbox/drivers.py) is re-implemented here by hand from docs/authoring.md,
 so that these tests do not depend on the engine.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from grader.bank import load_bank
-from grader.compare import compare
-from grader.inputs import build_args
-from grader.schema import Tolerance
+from grader.bank.loader import load_bank
+from grader.grading.compare import compare
+from grader.grading.inputs import build_args
+from grader.bank.schema import Tolerance
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_885669bd3c9b2fed.txt"
@@ -305,7 +305,7 @@ def _tensors(value):
 
 
 def test_hand_driver_matches_the_engine_module_driver():
-    from grader.drivers import module as engine_module_driver
+    from grader.sandbox.drivers import module as engine_module_driver
 
     q, sol = question("rmsnorm-module"), solution("rmsnorm-module")
     # Not bit-exact: the engine's driver clones x (a strided x becomes contiguous), which can

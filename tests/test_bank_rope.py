@@ -9,9 +9,9 @@ from functools import lru_cache
 import pytest
 import torch
 
-from grader.bank import load_bank
-from grader.compare import compare
-from grader.inputs import build_args
+from grader.bank.loader import load_bank
+from grader.grading.compare import compare
+from grader.grading.inputs import build_args
 
 IDS = [
     "rope-frequencies",

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pytest
 
-from grader.bank import load_bank
+from grader.bank.loader import load_bank
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_OR_FULLWIDTH_PUNCT = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"

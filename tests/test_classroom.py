@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bank_copies import copy_question, fast_limits
-from grader.bank import load_bank
-from grader.classroom import find_submissions, grade_class
-from grader.formats import class_csv
+from grader.bank.loader import load_bank
+from grader.instructor.classroom import find_submissions, grade_class
+from grader.report.formats import class_csv
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rmsnorm_forward"
 QID = "rmsnorm-forward-copy"

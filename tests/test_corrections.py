@@ -7,8 +7,8 @@ import re
 from typer.testing import CliRunner
 
 from cli import app
-from grader.corrections import collect, uncorrected
-from grader.schema import MYTH_IDS
+from grader.bank.corrections import collect, uncorrected
+from grader.bank.schema import MYTH_IDS
 
 runner = CliRunner()
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -25,7 +25,7 @@ def test_every_claim_of_the_source_is_corrected(bank):
 
 
 def test_uncorrected_claims_are_reported(bank):
-    from grader.bank import Bank
+    from grader.bank.loader import Bank
 
     partial = Bank(questions={k: q for k, q in bank.questions.items() if "S1" not in q.corrects})
     assert "S1" in uncorrected(partial)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from test_adversarial import LLAMAPREP, env_for, make_bank, no_leftovers, processes_mentioning, qid_of
 
-from grader.progress import Progress
+from grader.learner.progress import Progress
 
 REPO = Path(__file__).resolve().parent.parent
 QID = "rmsnorm-forward"

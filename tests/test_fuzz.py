@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from grader import wire
-from grader.bank import BankError, load_question
+from grader.sandbox import wire
+from grader.bank.loader import BankError, load_question
 
 REPO = Path(__file__).resolve().parent.parent
 QID = "rmsnorm-forward"
@@ -232,7 +232,7 @@ def rms_norm(x, weight, eps=1e-5):
 @pytest.fixture(scope="module")
 def one_case_bank(tmp_path_factory):
     """rmsnorm-forward with only its first case and short limits."""
-    from grader.bank import load_bank
+    from grader.bank.loader import load_bank
 
     root = tmp_path_factory.mktemp("bank")
     for sub in ("questions", "solutions"):
@@ -248,7 +248,7 @@ def one_case_bank(tmp_path_factory):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=replies())
 def test_garbage_from_the_child_becomes_a_clean_case_status(one_case_bank, zygote, tmp_path, data):
-    from grader.grading import grade_question
+    from grader.grading.engine import grade_question
 
     path = tmp_path / "writer.py"
     path.write_text(CHANNEL_WRITER.format(payload=data))

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bank_copies import copy_question
-from grader.bank import load_bank
-from grader.gradescope import ROOT_ENV, export_bundle, run
+from grader.bank.loader import load_bank
+from grader.instructor.gradescope import ROOT_ENV, export_bundle, run
 
 WRONG = "def rms_norm(x, weight, eps=1e-5):\n    return x * weight\n"
 
@@ -40,7 +40,7 @@ def test_the_bundle_grades_a_fake_autograder_tree(tmp_path):
     bundle = export_bundle(bank=bank, question_ids=["rmsnorm-forward", "rmsnorm-forward-copy", "gqa-repeat-kv"],
                            output=tmp_path / "autograder.zip")
     names = zipfile.ZipFile(bundle).namelist()
-    assert {"setup.sh", "run_autograder", "llamaprep/pyproject.toml", "llamaprep/grader/grading.py",
+    assert {"setup.sh", "run_autograder", "llamaprep/pyproject.toml", "llamaprep/grader/grading/engine.py",
             "llamaprep/solutions/rmsnorm/rmsnorm_forward.py", "banks/0/questions/rmsnorm/rmsnorm-forward-copy.yaml",
             "banks/0/solutions/rmsnorm/rmsnorm_forward_copy.py"} <= set(names)
     assert not any("__pycache__" in n or n.startswith("llamaprep/tests") for n in names)

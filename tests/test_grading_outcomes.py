@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.bank import load_bank
-from grader.grading import grade_submissions
+from grader.bank.loader import load_bank
+from grader.grading.engine import grade_submissions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rmsnorm_forward"
 QID = "rmsnorm-forward"
@@ -155,7 +155,7 @@ def test_a_crash_costs_one_case_and_the_rest_still_earn(fast_bank, zygote, tmp_p
 
 
 def test_no_worker_outlives_grading(bank, tmp_path):
-    from grader.sandbox import Zygote
+    from grader.sandbox.zygote import Zygote
 
     path = tmp_path / "daemon.py"
     path.write_text(

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from grader.i18n import STRINGS, argv_lang, resolve_lang, t
+from grader.ui.strings import STRINGS, argv_lang, resolve_lang, t
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 runner = CliRunner()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from grader.i18n_messages import localize, message_zh
+from grader.ui.messages_zh import localize, message_zh
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -1,4 +1,4 @@
-"""grader.render_markup: the Markdown subset of the bank's prompts, rendered without rich.markdown."""
+"""grader.ui.markup: the Markdown subset of the bank's prompts, rendered without rich.markdown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from grader.render_markup import inline, render
+from grader.ui.markup import inline, render
 
 
 def plain(renderable, width: int = 60) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox import _world_readable
+from grader.sandbox.zygote import _world_readable
 
 
 @pytest.fixture

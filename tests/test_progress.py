@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from grader.mastery import best_scores, summarize
-from grader.progress import MIGRATIONS, Progress, ProgressError
+from grader.learner.mastery import best_scores, summarize
+from grader.learner.progress import MIGRATIONS, Progress, ProgressError
 
 # A writer that prints each record's number once its transaction has committed.
 WRITER = """
 import sys
 sys.path.insert(0, {repo!r})
 from pathlib import Path
-from grader.progress import Progress
+from grader.learner.progress import Progress
 p = Progress(Path({path!r}))
 for i in range({n}):
     p.record_attempt("{tag}-%d" % i, 1.0, 2.0)
@@ -175,7 +175,7 @@ sys.path.insert(0, {repo!r})
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the cap fails (EFBIG) like a full disk
 resource.setrlimit(resource.RLIMIT_FSIZE, ({cap}, {cap}))
 from pathlib import Path
-from grader.progress import Progress, ProgressError
+from grader.learner.progress import Progress, ProgressError
 p = Progress(Path({path!r}))
 try:
     for i in range(10_000):

@@ -6,8 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from grader.progress import Progress
-from grader.quiz import judge, parse_answer, select_questions
+from grader.learner.progress import Progress
+from grader.learner.quiz import judge, parse_answer, select_questions
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from grader.scaffold import ScaffoldError, scaffold_question
-from grader.validate import validate_bank
+from grader.instructor.scaffold import ScaffoldError, scaffold_question
+from grader.instructor.validate import validate_bank
 
 
 def test_scaffold_then_validate_lists_every_placeholder_by_line(tmp_path, zygote):

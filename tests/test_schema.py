@@ -1,4 +1,4 @@
-"""The question schema (grader.schema on grader.strict): every rule gives one clean BankError
+"""The question schema (grader.bank.schema on grader.bank.strict): every rule gives one clean BankError
 line naming file:line: field.path, and valid files load into the same objects as before."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from grader import strict
-from grader.bank import BankError, load_question
-from grader.schema import DEFAULT_TOLERANCES, CodeQuestion, QuizQuestion, Tolerance
+from grader.bank import strict
+from grader.bank.loader import BankError, load_question
+from grader.bank.schema import DEFAULT_TOLERANCES, CodeQuestion, QuizQuestion, Tolerance
 
 CODE = """\
 id: rope-mini
@@ -91,9 +91,9 @@ def test_valid_files_load_with_defaults_and_coercions(tmp_path):
 
 
 def test_loading_the_bank_imports_no_pydantic():
-    code = "import sys; from grader.bank import load_bank; load_bank(); print('\\n'.join(sys.modules))"
+    code = "import sys; from grader.bank.loader import load_bank; load_bank(); print('\\n'.join(sys.modules))"
     modules = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert "grader.schema" in modules and not [m for m in modules if m.split(".")[0] == "pydantic"]
+    assert "grader.bank.schema" in modules and not [m for m in modules if m.split(".")[0] == "pydantic"]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from conftest import REPO
-from grader import completion
+from grader.bank import completion
 
 runner = CliRunner()
 QID = "rmsnorm-forward"
@@ -86,7 +86,7 @@ def test_solution_force_and_quiz_questions():
 
 
 def test_progress_reset_asks_first():
-    from grader.progress import Progress
+    from grader.learner.progress import Progress
 
     Progress().record_attempt(QID, 5, 10)
     r = runner.invoke(app, ["progress", "--reset"], input="n\n")

@@ -10,8 +10,8 @@ import yaml
 from typer.testing import CliRunner
 
 from bank_copies import copy_question
-from grader.bank import builtin_bank_dir, load_bank
-from grader.validate import uncorrected_claims, validate_bank
+from grader.bank.loader import builtin_bank_dir, load_bank
+from grader.instructor.validate import uncorrected_claims, validate_bank
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<field>[^:]+): ")
 

@@ -80,6 +80,6 @@ def test_watch_regrades_on_save_and_stops_on_ctrl_c(tmp_path, poll):
     stderr = proc.stderr.read()
     assert rc == 0, stderr
     assert "Traceback" not in stderr
-    from grader.progress import Progress
+    from grader.learner.progress import Progress
 
     assert Progress().best()["rmsnorm-forward"].attempts == 3  # every regrade is recorded

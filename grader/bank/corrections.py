@@ -1,0 +1,53 @@
+"""The source article's false claims beside the corrections: the at-a-glance rewrite.
+
+Built from the bank (no torch): for each claim S1..S14, the first question that corrects
+it supplies the quote, the correction and its sources; every question correcting it is
+listed so the learner knows where to practise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from grader.bank.loader import Bank, Question
+from grader.bank.schema import MYTH_IDS, Claim, Source, Text
+
+
+@dataclass
+class Correction:
+    myth: str
+    claim: Claim
+    correction: Text
+    sources: list[Source]
+    questions: list[str] = field(default_factory=list)  # every question that corrects this claim
+    topics: list[str] = field(default_factory=list)
+
+
+def _order(bank: Bank, q: Question) -> tuple:
+    # Code questions first: their corrections are the fullest; then bank order.
+    return (q.kind != "code", bank.topic_names().index(q.topic) if q.topic in bank.topic_names() else 99, q.id)
+
+
+def collect(bank: Bank, topic: Optional[str] = None) -> list[Correction]:
+    found: dict[str, Correction] = {}
+    for q in sorted(bank.questions.values(), key=lambda q: _order(bank, q)):
+        for claim in q.claims:
+            entry = found.get(claim.myth)
+            if entry is None and q.correction is not None:
+                entry = found[claim.myth] = Correction(claim.myth, claim, q.correction, list(q.sources))
+            if entry is not None:
+                entry.questions.append(q.id)
+                if q.topic not in entry.topics:
+                    entry.topics.append(q.topic)
+    ordered = [found[m] for m in MYTH_IDS if m in found]
+    ordered += [c for m, c in found.items() if m not in MYTH_IDS]
+    if topic is not None:
+        ordered = [c for c in ordered if topic in c.topics]
+    return ordered
+
+
+def uncorrected(bank: Bank) -> list[str]:
+    """Claim ids of MYTHS.md that no question of the bank corrects."""
+    have = {c.myth for c in collect(bank)}
+    return [m for m in MYTH_IDS if m not in have]

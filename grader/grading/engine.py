@@ -1,0 +1,402 @@
+"""Grading: run a submission's code in a child, judge every case in the parent, score.
+
+``grade_submissions`` is the entry point; it returns plain result objects and never
+raises for anything a submission does.  Order matters for speed and safety: torch is
+imported and the zygote forked before any reference code is loaded or any tensor
+computed (grader.sandbox.zygote).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+import threading
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterable, Optional
+
+import torch
+
+from grader.sandbox import drivers
+from grader.grading import inputs
+from grader.sandbox import wire
+from grader.bank.loader import Bank
+from grader.grading.compare import compare, excerpt, shapes
+from grader.properties import Property
+from grader.grading.results import CaseResult, GradeReport, QuestionResult
+from grader.sandbox.zygote import SandboxError, WorkerHandle, Zygote
+from grader.bank.schema import Case, CodeQuestion, PropertyCheck
+
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def sanitize(text: Any, limit: int = 500) -> str:
+    """Untrusted text from a child, safe to print: no escape sequences, bounded length."""
+    text = _CONTROL.sub("", str(text))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- reference side
+
+
+_solution_lock = threading.Lock()  # class grading loads solutions from several threads
+
+
+def load_solution(path: Path, qid: str) -> ModuleType:
+    """The solution module, loaded once per file version: two banks may hold the same id
+    (validate checks a copy beside the original), and an edited file is loaded afresh."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    name = f"llamaprep_solution_{qid.replace('-', '_')}_{zlib.crc32(key[0].encode()):08x}"
+    with _solution_lock:
+        cached = sys.modules.get(name)
+        if cached is not None and getattr(cached, "__llamaprep_key__", None) == key:
+            return cached
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {path}")
+        module = importlib.util.module_from_spec(spec)
+        module.__llamaprep_key__ = key  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module
+
+
+def _clone(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.clone()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clone(v) for v in value)
+    return value
+
+
+@dataclass
+class Outcome:
+    """What one call in the child came to."""
+
+    kind: str  # ok | error | forbidden | memory | timeout | crashed
+    message: str = ""
+    value: Any = None
+
+
+class Session:
+    """One submission of one question: a worker, restarted fresh after a crash or time-out."""
+
+    def __init__(self, zygote: Zygote, question: CodeQuestion, submission: Path, protected: tuple[str, ...] = ()):
+        self.zygote = zygote
+        self.protected = protected  # folders the learner's code may not read (grader.sandbox.guard)
+        self.q = question
+        self.submission = submission
+        self.source = submission.read_text(encoding="utf-8", errors="replace")
+        self.worker: Optional[WorkerHandle] = None
+        self.load_failure: Optional[Outcome] = None
+        self.budget = question.grading.question_time_limit
+        self.out_offset = 0
+
+    # -- lifecycle
+    def _deadline(self) -> tuple[float, bool]:
+        limit = self.q.grading.time_limit
+        capped = self.budget < limit
+        return time.monotonic() + max(0.0, min(limit, self.budget)), capped
+
+    def _spend(self, started: float) -> None:
+        self.budget -= time.monotonic() - started
+
+    def _start(self) -> Optional[Outcome]:
+        g = self.q.grading
+        self.worker = self.zygote.spawn(self.submission, memory_mb=g.memory_limit_mb, cpu_seconds=g.question_time_limit + 1)
+        self.out_offset = 0
+        request = {
+            "op": "load",
+            "filename": str(self.submission),
+            "source": self.source,
+            "entry_point": self.q.entry_point,
+            "banned": list(g.banned),
+            "driver": g.driver,
+            "protected": list(self.protected),
+            "workdir": str(self.worker.workdir),
+        }
+        outcome = self._exchange(request, [], what="loading your file")
+        if outcome.kind != "ok":
+            self.load_failure = outcome
+            self.stop()
+        return self.load_failure
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.release()  # a no-op after stop() collected a crash
+            self.worker.remove()
+            self.worker = None
+
+    def printed(self) -> str:
+        if self.worker is None:
+            return ""
+        text, self.out_offset = self.worker.output_since(self.out_offset)
+        return text
+
+    # -- one exchange with the child
+    def _exchange(self, header: dict, blobs: list[bytes], what: str, meanwhile: Optional[Callable[[], None]] = None) -> Outcome:
+        assert self.worker is not None
+        started = time.monotonic()
+        deadline, capped = self._deadline()
+        try:
+            self.worker.sock.settimeout(max(0.001, deadline - time.monotonic()))  # a child that stops reading
+            wire.send_message(self.worker.sock, header, blobs)
+            if meanwhile is not None:
+                meanwhile()
+            reply, out = wire.recv_message(self.worker.sock, deadline, alive=self.worker.pidfd)
+            return self._interpret(reply, out)
+        except (wire.WireTimeout, TimeoutError):
+            limit = self.q.grading.question_time_limit if capped else self.q.grading.time_limit
+            scope = "the question's time limit" if capped else "the time limit"
+            self._crash_cleanup()
+            return Outcome("timeout", f"{what} did not finish within {scope} ({limit:g} s)")
+        except wire.PeerClosed:
+            return Outcome("crashed", self._crash_cleanup())
+        except (wire.WireError, OSError) as exc:
+            self._crash_cleanup()
+            return Outcome("crashed", f"the process sent a malformed reply ({sanitize(exc, 100)})")
+        finally:
+            self._spend(started)
+
+    def _crash_cleanup(self) -> str:
+        assert self.worker is not None
+        info = self.worker.stop()
+        return info.describe()
+
+    def _interpret(self, reply: dict, blobs: list[bytes]) -> Outcome:
+        status = reply.get("status")
+        message = sanitize(reply.get("message", ""))
+        if status == "ok":
+            if "result" not in reply:
+                return Outcome("ok")
+            return Outcome("ok", value=wire.decode(reply["result"], blobs))
+        if status in ("error", "forbidden", "memory"):
+            return Outcome(status, message)
+        raise wire.WireError("unknown reply")
+
+    # -- public
+    def call(self, names: list[str], values: list[Any], meanwhile: Optional[Callable[[], None]] = None) -> Outcome:
+        if self.load_failure is not None:
+            return self.load_failure
+        if self.budget <= 0:
+            return Outcome("timeout", f"skipped: the question's time limit ({self.q.grading.question_time_limit:g} s) was used up")
+        try:
+            if self.worker is None and self._start() is not None:
+                return self.load_failure  # type: ignore[return-value]
+        except SandboxError as exc:
+            self.worker = None
+            return Outcome("crashed", sanitize(exc))
+        blobs: list[bytes] = []
+        tree = wire.encode(values, blobs)
+        outcome = self._exchange({"op": "call", "names": names, "args": tree}, blobs, "your code", meanwhile)
+        if outcome.kind in ("timeout", "crashed", "memory"):
+            self.stop()  # a fresh child for the next case
+        return outcome
+
+
+# ---------------------------------------------------------------- judging
+
+
+_STATUS_OF = {"error": "error", "forbidden": "forbidden", "memory": "crashed", "timeout": "timeout", "crashed": "crashed"}
+
+
+def _case_points(q: CodeQuestion) -> list[float]:
+    weights = [c.points for c in q.grading.cases] + [p.points for p in q.grading.properties]
+    total = sum(weights)
+    return [q.points * w / total for w in weights]
+
+
+def _tolerance_for(q: CodeQuestion):
+    return q.grading.tolerance
+
+
+def _name_mistake(q: CodeQuestion, solution: ModuleType, names: list[str], values: list[Any], actual: Any) -> Optional[Any]:
+    """The listed mistake whose output the learner's matches, if any."""
+    drive = drivers.DRIVERS[q.grading.driver]
+    for mistake in q.grading.mistakes:
+        fn = getattr(solution, mistake.function_name, None)
+        if fn is None:
+            continue
+        try:
+            wrong = drive(fn, names, _clone(values))
+        except Exception:  # noqa: BLE001 - a mistake variant that raises simply doesn't match
+            continue
+        if compare(actual, wrong, _tolerance_for(q)) is None:
+            return mistake
+    return None
+
+
+def _failed_outcome(outcome: Outcome, q: CodeQuestion) -> tuple[str, str]:
+    status = _STATUS_OF[outcome.kind]
+    message = outcome.message
+    if outcome.kind == "memory":
+        message = f"memory limit exceeded ({q.grading.memory_limit_mb} MiB)"
+    return status, message
+
+
+def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: Case, points: float) -> CaseResult:
+    names = list(case.args)
+    values = inputs.build_args(q.id, case.name, case.args, case.seed)
+    result = CaseResult(
+        name=case.name, status="failed", score=0.0, max_score=points,
+        name_zh=case.name_zh, description=case.description, description_zh=case.description_zh, visible=case.visible,
+    )
+    expected: list[Any] = []
+
+    def reference() -> None:  # computed while the child works on the same inputs
+        try:
+            expected.append(drivers.DRIVERS[q.grading.driver](getattr(solution, q.entry_point), names, _clone(values)))
+        except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
+            raise QuestionBroken(f"the reference solution failed on case {case.name!r}: {type(exc).__name__}: {exc}") from None
+
+    outcome = session.call(names, values, meanwhile=reference)
+    if not expected:
+        reference()
+    result.output = sanitize(session.printed(), limit=4000)
+    if case.visible:  # a visible case may show its data; a hidden one never does
+        result.inputs = shapes(names, values)
+    if outcome.kind != "ok":
+        result.status, result.message = _failed_outcome(outcome, q)
+        return result
+    problem = compare(outcome.value, expected[0], _tolerance_for(q), reveal=case.visible)
+    if problem is None:
+        result.status, result.score = "passed", points
+        return result
+    result.message = sanitize(problem)
+    if case.visible:
+        result.expected = excerpt(expected[0])
+    mistake = _name_mistake(q, solution, names, values, outcome.value)
+    if mistake is not None:
+        result.mistake = mistake.id
+        result.explanation = {"en": mistake.explanation.en, "zh": mistake.explanation.zh}
+        result.message += f" — this matches the known mistake '{mistake.id}': {mistake.explanation.en}"
+    return result
+
+
+def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, check: PropertyCheck, points: float) -> CaseResult:
+    result = CaseResult(
+        name=check.name, status="failed", score=0.0, max_score=points,
+        name_zh=check.name_zh, description=check.description, description_zh=check.description_zh, visible=check.visible,
+    )
+    gen = torch.Generator().manual_seed(inputs.case_seed(q.id, check.name))
+    try:
+        prop: Property = getattr(solution, check.function)(gen)
+    except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
+        raise QuestionBroken(f"property {check.name!r} could not be set up: {type(exc).__name__}: {exc}") from None
+    outputs = []
+    for call in prop.calls:
+        values = list(call)
+        outcome = session.call([f"arg{i}" for i in range(len(values))], values)
+        if outcome.kind != "ok":
+            result.status, result.message = _failed_outcome(outcome, q)
+            result.output = sanitize(session.printed(), limit=4000)
+            return result
+        outputs.append(outcome.value)
+    result.output = sanitize(session.printed(), limit=4000)
+    try:
+        problem = prop.judge(outputs)
+    except Exception as exc:  # noqa: BLE001 - outputs of the wrong kind
+        problem = f"the property could not be checked on your output ({type(exc).__name__}: {sanitize(exc, 120)})"
+    if problem is None:
+        result.status, result.score = "passed", points
+    else:
+        result.message = sanitize(problem)
+    return result
+
+
+class QuestionBroken(Exception):
+    """The question itself (its reference or checks) failed: the bank needs fixing."""
+
+
+def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote) -> QuestionResult:
+    started = time.monotonic()
+    q = question
+    result = QuestionResult(id=q.id, score=0.0, max_score=q.points, file=str(submission))
+    try:
+        solution = load_solution(bank.solution_path(q.id), q.id)
+    except Exception as exc:  # noqa: BLE001 - a broken bank becomes a result
+        return missing_file_result(q, submission, f"the question's reference cannot be loaded: {type(exc).__name__}: {exc}", broken=True)
+    points = _case_points(q)
+    session = Session(zygote, q, submission, protected=hidden_folders(bank, submission))
+    items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(zip(q.grading.properties, points[len(q.grading.cases):]))
+    try:
+        for item, pts in items:
+            if isinstance(item, Case):
+                case = _grade_case(session, q, solution, item, pts)
+            else:
+                case = _grade_property(session, q, solution, item, pts)
+            result.cases.append(case)
+    except QuestionBroken as exc:
+        result.problem = sanitize(exc)
+        for item, pts in items[len(result.cases):]:
+            result.cases.append(CaseResult(name=item.name, status="error", score=0.0, max_score=pts, message=f"not graded: {result.problem}"))
+    finally:
+        session.stop()
+    total = sum(c.score for c in result.cases)
+    # Case points are fractions of the question's points: undo float summation noise.
+    result.score = q.points if abs(total - q.points) < 1e-9 else round(total, 9)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def hidden_folders(bank: Bank, submission: Path) -> tuple[str, ...]:
+    """Every bank's solutions/ folder, except one holding the submission itself (when
+    validate grades a reference, its siblings are no secret)."""
+    inside = submission.resolve()
+    folders = {str((root / "solutions").resolve()) for root in bank.roots.values()}
+    return tuple(sorted(f for f in folders if not inside.is_relative_to(f)))
+
+
+def missing_file_result(question: CodeQuestion, path: Path, reason: str, broken: bool = False) -> QuestionResult:
+    points = _case_points(question)
+    specs: list[Any] = list(question.grading.cases) + list(question.grading.properties)
+    cases = [CaseResult(name=s.name, status="error", score=0.0, max_score=p, message=reason, name_zh=s.name_zh) for s, p in zip(specs, points)]
+    result = QuestionResult(id=question.id, score=0.0, max_score=question.points, cases=cases, file=str(path))
+    result.problem = reason if broken else None
+    return result
+
+
+def _grade_one(bank: Bank, zygote: Zygote, qid: str, path: Path) -> Optional[QuestionResult]:
+    q = bank.get(qid)
+    if not isinstance(q, CodeQuestion):
+        return None
+    try:
+        return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
+    except OSError as exc:
+        return missing_file_result(q, path, f"cannot read {path}: {exc.strerror or exc}")
+
+
+def grade_submissions(
+    *, bank: Bank, targets: Iterable[tuple[str, Path]], zygote: Optional[Zygote] = None, jobs: Optional[int] = None
+) -> GradeReport:
+    """Grade each (question id, file) pair; a catastrophic failure is a result, not an exception.
+
+    Questions are graded on ``jobs`` threads (default: one per core): while one waits for
+    its child, another computes references, so both cores stay busy.  Results keep the
+    order of ``targets``.
+    """
+    own = zygote is None
+    zygote = zygote or Zygote()
+    targets = list(targets)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
+    try:
+        if jobs == 1:
+            results = [_grade_one(bank, zygote, qid, path) for qid, path in targets]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                results = list(pool.map(lambda t: _grade_one(bank, zygote, *t), targets))
+    finally:
+        if own:
+            zygote.close()
+    return GradeReport(questions=[r for r in results if r is not None])

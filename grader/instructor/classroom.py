@@ -1,0 +1,151 @@
+"""Grading a class: DIR/<student>/<id_with_underscores>.py, every file in its own process.
+
+``grade_class`` finds the submissions, grades them on a pool of threads that share one
+zygote (each submission still runs in a child process of its own, with its own limits,
+so one student's crash, hang or memory bomb costs only that student's case), and returns
+a ``ClassReport``.  It never raises for anything a student submitted.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from grader.bank.loader import Bank, BankError
+from grader.grading.results import GradeReport, QuestionResult
+from grader.bank.schema import CodeQuestion
+
+
+@dataclass
+class StudentResult(GradeReport):
+    """One student's questions: a grade report with a name."""
+
+    student: str = ""
+
+    def to_json(self) -> dict:
+        return {"student": self.student, **super().to_json()}
+
+
+@dataclass
+class ClassReport:
+    students: list[StudentResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # files that are no question's
+    seconds: float = 0.0
+
+    @property
+    def full_marks(self) -> bool:
+        return all(q.full_marks for s in self.students for q in s.questions)
+
+    def rows(self) -> list[tuple[str, str, float, float]]:
+        """SPEC's CSV rows: student, question, score, max_score — one per file found."""
+        return [(s.student, q.id, q.score, q.max_score) for s in self.students for q in s.questions]
+
+    def to_json(self) -> dict:
+        return {
+            "score": round(sum(s.score for s in self.students), 6),
+            "max_score": round(sum(s.max_score for s in self.students), 6),
+            "students": [s.to_json() for s in self.students],
+            "ignored": self.ignored,
+        }
+
+
+def question_ids_for(bank: Bank, names: Iterable[str]) -> list[str]:
+    """Code question ids for ids and topics named by an instructor (a topic: all of it)."""
+    ids: list[str] = []
+    for name in names:
+        if name in bank.questions:
+            ids.append(name)
+        elif name in bank.topic_names():
+            ids.extend(q.id for q in bank.by_topic(name, kind="code"))
+        else:
+            raise BankError(f"unknown question or topic {name!r} (see `llamaprep list`)")
+    return list(dict.fromkeys(ids))
+
+
+def find_submissions(*, bank: Bank, folder: Path, question_ids: Optional[Iterable[str]] = None) -> tuple[list[tuple[str, str, Path]], list[str]]:
+    """(student, question id, file) for each submission, and the files that match no question.
+
+    A student's file is ``<student>/<id_with_underscores>.py``; the workspace layout
+    ``<student>/<topic>/<id_with_underscores>.py`` is accepted too.
+    """
+    wanted = set(question_ids) if question_ids is not None else None
+    by_stem = {q.file_stem: q for q in bank.questions.values() if isinstance(q, CodeQuestion)}
+    found: list[tuple[str, str, Path]] = []
+    ignored: list[str] = []
+    for student_dir in sorted(p for p in folder.iterdir() if not p.name.startswith((".", "_"))):
+        if not student_dir.is_dir():
+            ignored.append(student_dir.name)
+            continue
+        seen: set[str] = set()
+        for path in sorted(student_dir.glob("*.py")) + sorted(student_dir.glob("*/*.py")):
+            q = by_stem.get(path.stem)
+            if q is None or q.id in seen or path.parent not in (student_dir, student_dir / q.topic):
+                ignored.append(f"{student_dir.name}/{path.relative_to(student_dir)}")
+                continue
+            seen.add(q.id)
+            if wanted is None or q.id in wanted:
+                found.append((student_dir.name, q.id, path))
+    return found, ignored
+
+
+def _grade_one(bank: Bank, zygote: Any, qid: str, path: Path) -> QuestionResult:
+    from grader.grading.engine import grade_question, missing_file_result
+
+    q = bank.questions[qid]
+    try:
+        return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
+    except OSError as exc:
+        return missing_file_result(q, path, f"cannot read {path.name}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - a catastrophic failure is that student's result
+        return missing_file_result(q, path, f"grading failed: {type(exc).__name__}: {exc}")
+
+
+def grade_class(
+    *,
+    bank: Bank,
+    folder: Path,
+    question_ids: Optional[Iterable[str]] = None,
+    workers: Optional[int] = None,
+    zygote: Any = None,
+    progress: Optional[Callable[[str], None]] = None,
+    submissions: Optional[list[tuple[str, str, Path]]] = None,
+) -> ClassReport:
+    """Grade every submission in ``folder`` (or the given ``submissions``) on ``workers``
+    threads (default: one per core); ``progress`` hears "student question" as each ends."""
+    started = time.monotonic()
+    ignored: list[str] = []
+    if submissions is None:
+        submissions, ignored = find_submissions(bank=bank, folder=folder, question_ids=question_ids)
+    own = zygote is None
+    if own:
+        from grader.sandbox.zygote import Zygote
+
+        zygote = Zygote()  # before any torch computation in this process
+    try:
+        from grader.grading.engine import load_solution
+
+        for qid in dict.fromkeys(qid for _, qid, _ in submissions):
+            try:
+                load_solution(bank.solution_path(qid), qid)  # once, before the threads
+            except Exception:  # noqa: BLE001 - grade_question turns it into a result
+                pass
+
+        def work(item: tuple[str, str, Path]) -> QuestionResult:
+            result = _grade_one(bank, zygote, item[1], item[2])
+            if progress is not None:
+                progress(f"{item[0]} {item[1]}")
+            return result
+
+        with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+            results = list(pool.map(work, submissions))
+    finally:
+        if own:
+            zygote.close()
+    by_student: dict[str, StudentResult] = {}
+    for (student, _qid, _path), result in zip(submissions, results):
+        by_student.setdefault(student, StudentResult(student=student)).questions.append(result)
+    return ClassReport(students=list(by_student.values()), ignored=ignored, seconds=time.monotonic() - started)

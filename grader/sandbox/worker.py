@@ -1,0 +1,228 @@
+"""The child: loads the learner's file and evaluates calls, one message at a time.
+
+This module runs in a process forked for one question's submission, after the limits
+of grader.sandbox.zygote are applied.  It only ever sends plain data back (grader.sandbox.wire); the
+parent judges.  Its own references (socket, encoders, drivers, originals of banned
+APIs) are taken before the learner's code is imported, so monkeypatching after that
+only changes the learner's own answers.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import errno
+import linecache
+import socket
+import sys
+import traceback
+from typing import Any, Optional
+
+import torch
+
+from grader.sandbox import drivers, guard, wire
+
+
+class ForbiddenAPI(Exception):
+    pass
+
+
+_forbidden_used: list[str] = []
+
+
+def _resolve(path: str) -> tuple[Any, str]:
+    parts = path.split(".")
+    obj: Any = sys.modules.get(parts[0]) or __import__(parts[0])
+    for part in parts[1:-1]:
+        obj = getattr(obj, part)
+    return obj, parts[-1]
+
+
+def install_bans(banned: list[str]) -> None:
+    """Replace each banned API by a stand-in that records the use and raises."""
+    for path in banned:
+        try:
+            owner, attr = _resolve(path)
+            if not hasattr(owner, attr):
+                continue
+        except (ImportError, AttributeError):
+            continue
+
+        def forbidden(*args: Any, _path: str = path, **kwargs: Any) -> Any:
+            _forbidden_used.append(_path)
+            raise ForbiddenAPI(f"{_path} is not allowed in this question")
+
+        try:
+            setattr(owner, attr, forbidden)
+        except (AttributeError, TypeError):
+            pass
+
+
+def _dotted(node: ast.AST) -> Optional[list[str]]:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return parts[::-1]
+    return None
+
+
+def find_banned(source: str, banned: list[str]) -> Optional[tuple[str, int]]:
+    """The first banned API the source names (resolving import aliases), with its line."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            for a in node.names:
+                full = f"{node.module}.{a.name}"
+                if full in banned:
+                    return full, node.lineno
+                aliases[a.asname or a.name] = full
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Attribute, ast.Name)):
+            parts = _dotted(node)
+            if not parts:
+                continue
+            root = aliases.get(parts[0], parts[0])
+            full = ".".join([root] + parts[1:])
+            if full in banned:
+                return full, node.lineno
+    return None
+
+
+def _learner_line(tb: Any, filename: str) -> Optional[tuple[int, str]]:
+    found = None
+    for frame in traceback.extract_tb(tb):
+        if frame.filename == filename:
+            found = (frame.lineno or 0, (frame.line or "").strip())
+    return found
+
+
+def describe_exception(exc: BaseException, filename: str) -> str:
+    if isinstance(exc, NotImplementedError):
+        return "not implemented yet (the stub still raises NotImplementedError)"
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        return f"SyntaxError at line {exc.lineno}: {exc.msg}"
+    if isinstance(exc, SystemExit):
+        text = f"your code called sys.exit({exc.code!r})"
+    elif isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        text = "your code printed more than the grader keeps (output limit reached)"
+    else:
+        text = f"{type(exc).__name__}: {exc}".strip()
+    where = _learner_line(exc.__traceback__, filename)
+    if where:
+        text += f" (line {where[0]}: {where[1]})"
+    return text
+
+
+def _is_memory_error(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    text = str(exc)
+    return isinstance(exc, RuntimeError) and ("can't allocate memory" in text or "DefaultCPUAllocator" in text)
+
+
+def _forget_references() -> None:
+    """Drop reference solutions this process inherited: a zygote forked after one was
+    loaded (a library caller's choice) must not hand it to the learner."""
+    names = [n for n in sys.modules if n.startswith("llamaprep_solution_")]
+    for name in names:
+        del sys.modules[name]
+    if names:  # a full collection costs ~0.15 s with torch loaded: only when it frees something
+        import gc
+
+        gc.collect()
+
+
+class Worker:
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.send = wire.send_message
+        self.recv = wire.recv_message
+        self.entry: Any = None
+        self.driver = drivers.call
+        self.filename = ""
+
+    def reply(self, header: dict, blobs: Optional[list[bytes]] = None) -> None:
+        self.send(self.sock, header, blobs)
+
+    def failure(self, exc: BaseException) -> dict:
+        if _forbidden_used:
+            return {"status": "forbidden", "message": f"used {_forbidden_used[-1]}, which this question bans"}
+        if _is_memory_error(exc):
+            return {"status": "memory", "message": "memory limit exceeded"}
+        return {"status": "error", "message": describe_exception(exc, self.filename)}
+
+    def load(self, req: dict) -> dict:
+        self.filename = req["filename"]
+        banned = list(req.get("banned", []))
+        source = req["source"]
+        hit = find_banned(source, banned)
+        if hit:
+            return {"status": "forbidden", "message": f"uses {hit[0]} (line {hit[1]}), which this question bans"}
+        self.driver = drivers.DRIVERS[req.get("driver", "call")]
+        install_bans(banned)
+        _forget_references()
+        # The source came over the wire; tracebacks must not need to read the file.
+        linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
+        guard.install(protected=req.get("protected", []), workdir=req.get("workdir") or ".")
+        module = type(sys)("submission")
+        module.__file__ = self.filename
+        sys.modules["submission"] = module
+        try:
+            code = compile(source, self.filename, "exec")
+            exec(code, module.__dict__)
+        except BaseException as exc:  # noqa: BLE001 - any failure of the learner's import is a result
+            return self.failure(exc)
+        entry = module.__dict__.get(req["entry_point"])
+        if entry is None or not callable(entry):
+            return {"status": "error", "message": f"your file does not define {req['entry_point']}"}
+        self.entry = entry
+        return {"status": "ok"}
+
+    def call(self, header: dict, blobs: list[bytes]) -> tuple[dict, list[bytes]]:
+        _forbidden_used.clear()
+        values = wire.decode(header["args"], blobs, noncontig=True)
+        try:
+            result = self.driver(self.entry, header["names"], values)
+        except BaseException as exc:  # noqa: BLE001 - sys.exit and friends cost only this case
+            return self.failure(exc), []
+        if _forbidden_used:
+            return {"status": "forbidden", "message": f"used {_forbidden_used[-1]}, which this question bans"}, []
+        out: list[bytes] = []
+        try:
+            tree = wire.encode(result, out)
+        except BaseException as exc:  # noqa: BLE001 - a hostile result object
+            return {"status": "error", "message": f"could not read the returned value: {type(exc).__name__}"}, []
+        return {"status": "ok", "result": tree}, out
+
+    def serve(self) -> None:
+        while True:
+            try:
+                header, blobs = self.recv(self.sock)
+            except wire.WireError:
+                return
+            op = header.get("op")
+            if op == "load":
+                self.reply(self.load(header))
+            elif op == "call":
+                reply, out = self.call(header, blobs)
+                self.reply(reply, out)
+            else:
+                return
+
+
+def main(sock: socket.socket) -> None:
+    torch.set_num_threads(1)
+    sys.setrecursionlimit(10_000)
+    sys.dont_write_bytecode = True
+    builtins.input = lambda *a: ""  # never block on stdin
+    Worker(sock).serve()

@@ -1,0 +1,54 @@
+"""Terminal output of the instructor commands (validate, class grading): rich, no logic."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+
+def validate_report(console: Console, report) -> None:
+    for line in report.problems:
+        console.print(Text(line), soft_wrap=True)
+    n = len(report.questions)
+    if report.ok:
+        console.print(Text(f"The bank is sound: {n} question(s) checked.", style="bold green"))
+        return
+    todo = f", {report.todo} of them TODO(author) markers left to fill in" if report.todo else ""
+    console.print(Text(f"{len(report.problems)} problem(s) in {n} question(s){todo}.", style="bold red"))
+
+
+@contextmanager
+def progress_bar(console: Console, description: str, total: int) -> Iterator[Callable[[str], None]]:
+    """A bar on ``console`` (stderr); the callback advances it by one and names what finished."""
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}", style="dim"),
+        console=console, transient=False,
+    )
+    task = bar.add_task(description, total=total, last="")
+    with bar:
+        yield lambda last: bar.update(task, advance=1, last=last)
+
+
+def class_table(console: Console, report) -> None:
+    """One row per student: each question's score, then the total."""
+    from rich import box
+    from rich.table import Table
+
+    from grader.report.formats import points
+
+    qids = list(dict.fromkeys(q.id for s in report.students for q in s.questions))
+    table = Table(box=box.SIMPLE_HEAVY, title=f"{len(report.students)} student(s), {report.seconds:.1f} s")
+    table.add_column("student", style="cyan", no_wrap=True)
+    for qid in qids:
+        table.add_column(qid, justify="right")
+    table.add_column("total", justify="right", style="bold")
+    for s in report.students:
+        mine = {q.id: q for q in s.questions}
+        cells = [f"{points(mine[q].score)}/{points(mine[q].max_score)}" if q in mine else "-" for q in qids]
+        table.add_row(s.student, *cells, f"{points(s.score)}/{points(s.max_score)}")
+    console.print(table)

@@ -1,0 +1,75 @@
+"""`llamaprep progress` in the terminal: mastery bars, per-question bests, what next."""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from grader.ui.strings import t
+from grader.learner.mastery import ProgressSummary
+from grader.learner.progress import Activity
+from grader.ui.render import fmt_points
+
+BAR_WIDTH = 20
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> Text:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    style = "green" if fraction >= 1 - 1e-9 else "yellow" if fraction > 0 else "dim"
+    return Text.assemble(("█" * filled, style), ("░" * (width - filled), "dim"))
+
+
+def when(at: Optional[float]) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at)) if at else "-"
+
+
+def activity_text(a: Activity, lang: str) -> str:
+    if a.kind == "grade":
+        what = t("progress.last.grade", lang, id=a.question, score=f"{fmt_points(a.score or 0)}/{fmt_points(a.max_score or 0)}")
+    elif a.kind == "quiz":
+        what = t("progress.last.quiz", lang, id=a.question, verdict=t("progress.verdict." + ("right" if a.score else "wrong"), lang))
+    else:
+        what = t("progress.last.hint", lang, id=a.question, n=int(a.score or 0))
+    return t("progress.last", lang, when=when(a.at), what=what)
+
+
+def progress_view(summary: ProgressSummary, lang: str, width: int = 80) -> Group:
+    parts: list = [Text(t("progress.title", lang), style="bold underline"), Text()]
+    parts.append(Text(t("progress.mastery", lang), style="bold"))
+    topics = Table.grid(padding=(0, 1))
+    topics.add_column(style="cyan", no_wrap=True)
+    topics.add_column(no_wrap=True)
+    topics.add_column(justify="right", no_wrap=True)
+    topics.add_column(style="dim")
+    for m in summary.topics:
+        counts = []
+        if m.code_total:
+            counts.append(t("progress.topic_code", lang, solved=m.code_solved, total=m.code_total))
+        if m.quiz_total:
+            counts.append(t("progress.topic_quiz", lang, right=m.quiz_right, total=m.quiz_total))
+        topics.add_row(m.topic, bar(m.fraction), f"{round(100 * m.fraction)}%", " · ".join(counts))
+    parts.append(topics)
+    parts.append(Text())
+    if summary.questions:
+        table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
+        table.add_column(t("col.id", lang), style="cyan", overflow="fold")
+        table.add_column(t("col.best", lang), justify="right", no_wrap=True)
+        table.add_column(t("progress.col.tries", lang), justify="right", no_wrap=True)
+        table.add_column(t("progress.col.hints", lang), justify="right", no_wrap=True)
+        table.add_column(t("progress.col.last", lang), no_wrap=True)
+        for q in summary.questions:
+            style = "green" if q.solved else "yellow" if q.tries else "dim"
+            best = Text(f"{fmt_points(q.earned)}/{fmt_points(q.points)}" if q.tries else "-", style=style)
+            table.add_row(q.id, best, str(q.tries), str(q.hints) if q.kind == "code" else "", when(q.last))
+        parts.append(table)
+    else:
+        parts.append(Text(t("progress.empty", lang)))
+    if summary.last_activity is not None:
+        parts.append(Text(activity_text(summary.last_activity, lang)))
+    parts.append(Text(t(f"progress.next.{summary.next.kind}", lang, target=summary.next.target), style="bold"))
+    return Group(*parts)
