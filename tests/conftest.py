@@ -32,3 +32,6 @@ def zygote():
     z = Zygote()
     yield z
     z.close()
+
+# The source article the bank quotes (shipped in the repo so quotes can be checked verbatim).
+SEED_ARTICLE = REPO / "questions" / "_source" / "000_885669bd3c9b2fed.txt"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from grader.bank.schema_json import question_json_schema, schema_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "authoring.md"
 
 

@@ -22,8 +22,8 @@ from grader.bank.loader import load_question
 from grader.grading.compare import compare
 from grader.grading.inputs import build_args
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED_ARTICLE = Path("/work/shared/seed/000_885669bd3c9b2fed.txt")
+ROOT = Path(__file__).resolve().parents[2]
+from conftest import SEED_ARTICLE  # noqa: E402
 QID = "llama-attention-block"
 
 

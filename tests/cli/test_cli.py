@@ -14,7 +14,7 @@ from cli import app
 
 runner = CliRunner()
 QID = "rmsnorm-forward"
-REFERENCE = Path(__file__).resolve().parent.parent / "solutions" / "rmsnorm" / "rmsnorm_forward.py"
+REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "rmsnorm" / "rmsnorm_forward.py"
 
 
 def run(*args: str):

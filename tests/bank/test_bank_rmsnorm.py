@@ -20,8 +20,8 @@ from grader.grading.compare import compare
 from grader.grading.inputs import build_args
 from grader.bank.schema import Tolerance
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "000_885669bd3c9b2fed.txt"
+ROOT = Path(__file__).resolve().parents[2]
+from conftest import SEED_ARTICLE as SEED  # noqa: E402
 IDS = ["rmsnorm-forward", "rmsnorm-module", "rmsnorm-backward", "rmsnorm-fused-residual"]
 CALL_IDS = [qid for qid in IDS if qid != "rmsnorm-module"]
 

@@ -17,9 +17,8 @@ import torch
 from grader.bank.loader import load_bank, load_question, parse_file
 from grader.bank.schema import MYTH_IDS, QuizQuestion, Text, Topic
 
-REPO = Path(__file__).resolve().parent.parent
-SEED_DIR = REPO.parent / "shared" / "seed"
-SEED_FILE = SEED_DIR / "000_885669bd3c9b2fed.txt"
+REPO = Path(__file__).resolve().parents[2]
+from conftest import SEED_ARTICLE as SEED_FILE  # noqa: E402
 QUIZ_FILES = sorted((REPO / "questions").glob("*/*-quiz-*.yaml"))
 QUIZ_TOPICS = ("rope", "rmsnorm", "gqa")
 ALL_TOPICS = ("rope", "rmsnorm", "gqa", "llama")
@@ -44,7 +43,7 @@ def quiz(qid: str) -> QuizQuestion:
 
 def seed_text() -> str:
     if not SEED_FILE.is_file():
-        pytest.skip(f"source article not found at {SEED_FILE} (expected ../shared/seed beside the repo); "
+        pytest.skip(f"source article not found at {SEED_FILE} (shipped in questions/_source/); "
                     "cannot check that quotes are verbatim")
     return SEED_FILE.read_text(encoding="utf-8")
 

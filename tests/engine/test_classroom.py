@@ -17,7 +17,7 @@ from grader.bank.loader import load_bank
 from grader.instructor.classroom import find_submissions, grade_class
 from grader.report.formats import class_csv
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rmsnorm_forward"
+FIXTURES = Path(__file__).resolve().parents[1] / "corpus" / "basic"
 QID = "rmsnorm-forward-copy"
 FILE = "rmsnorm_forward_copy.py"
 WRONG = "def rms_norm(x, weight, eps=1e-5):\n    return x * weight\n"

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from grader.sandbox import wire
 from grader.bank.loader import BankError, load_question
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 QID = "rmsnorm-forward"
 ORIGINAL = (REPO / "questions" / "rmsnorm" / f"{QID}.yaml").read_text(encoding="utf-8")
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

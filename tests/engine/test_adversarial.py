@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = Path(__file__).parent / "adversarial"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LLAMAPREP = str(Path(sys.executable).with_name("llamaprep"))
 QID = "rmsnorm-forward"
 CASES = 9  # 8 cases and 1 property, 10/9 points each

@@ -17,7 +17,7 @@ import yaml
 from grader.bank.loader import load_bank
 from grader.grading.engine import grade_submissions
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rmsnorm_forward"
+FIXTURES = Path(__file__).resolve().parents[1] / "corpus" / "basic"
 QID = "rmsnorm-forward"
 
 

@@ -17,7 +17,7 @@ from test_adversarial import LLAMAPREP, env_for, make_bank, no_leftovers, proces
 
 from grader.learner.progress import Progress
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 QID = "rmsnorm-forward"
 REFERENCE = REPO / "solutions" / "rmsnorm" / "rmsnorm_forward.py"
 SLOW_WITH_DAEMON = """
