@@ -530,6 +530,45 @@ def export(
     out.print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment", highlight=False)
 
 
+@app.command(help=_h("help.interview"))
+def interview(
+    topics: Annotated[Optional[list[str]], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
+    minutes: Annotated[float, typer.Option("--minutes", min=0, help=_h("help.opt.minutes"))] = 30.0,
+    seed: Annotated[Optional[int], typer.Option("--seed", help=_h("help.opt.seed"))] = None,
+    code: Annotated[Optional[list[str]], typer.Option("--code", help=_h("help.opt.code"))] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help=_h("help.opt.report"))] = None,
+    concept: Annotated[int, typer.Option("--concept", min=0, help=_h("help.opt.concept"))] = 4,
+    coding: Annotated[Optional[int], typer.Option("--coding", min=0, help=_h("help.opt.coding"))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=_h("help.opt.format"))] = "table",
+    workspace: Workspace = None,
+    lang: Lang = None,
+    bank: Banks = None,
+) -> None:
+    from grader.learner.workspace import workspace_dir
+    from grader.ui.interview_view import interview_command
+
+    lng = resolve_lang(lang)
+    b = _bank(bank)
+    for topic in topics or []:
+        _check_topic(b, topic, lng)
+    if fmt not in ("table", "json"):
+        fail(f"unknown --format {fmt!r}; use table or json")
+    codes: dict[str, Path] = {}
+    for item in code or []:
+        qid, sep, path = item.partition("=")
+        if not sep or not qid or not path:
+            fail(t("err.code_option", lng, value=item), lang=lng)
+        if qid not in b.questions or b.questions[qid].kind != "code":
+            fail(t("err.unknown_id", lng, id=qid), lang=lng)
+        if not Path(path).is_file():
+            fail(f"--code {qid}: no such file: {path}")
+        codes[qid] = Path(path)
+    raise typer.Exit(interview_command(
+        bank=b, topics=topics or [], minutes=minutes, seed=seed, codes=codes, report_path=report, fmt=fmt, lang=lng,
+        workspace=workspace_dir(workspace), console=out, err=err, concept_count=concept, coding_count=coding,
+    ))
+
+
 def main() -> None:
     try:
         app()

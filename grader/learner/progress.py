@@ -44,6 +44,18 @@ MIGRATIONS = [
     ALTER TABLE hints ADD COLUMN at REAL NOT NULL DEFAULT 0;
     CREATE INDEX quiz_answers_question ON quiz_answers(question);
     """,
+    # v3: mock interviews (`llamaprep interview`): one row per session, its report as JSON.
+    """
+    CREATE TABLE interviews (
+        id INTEGER PRIMARY KEY,
+        started REAL NOT NULL,
+        seconds REAL NOT NULL,
+        score REAL NOT NULL,
+        max_score REAL NOT NULL,
+        finished INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -73,6 +85,17 @@ class QuizRecord:
     answers: int
     ever_correct: bool
     last: float
+
+
+@dataclass
+class InterviewRecord:
+    number: int
+    started: float
+    seconds: float
+    score: float
+    max_score: float
+    finished: bool  # False: ended by Ctrl-C before the last question
+    report: str  # the report's JSON
 
 
 @dataclass
@@ -229,6 +252,27 @@ class Progress:
         rows = self._read("SELECT question, COUNT(*), MAX(correct), MAX(at) FROM quiz_answers GROUP BY question")
         return {q: QuizRecord(answers=n, ever_correct=bool(right), last=last) for q, n, right, last in rows}
 
+    def quiz_history(self) -> dict[str, list[tuple[float, bool]]]:
+        """Per quiz question, its answers ``(at, correct)`` in time order (spaced repetition)."""
+        history: dict[str, list[tuple[float, bool]]] = {}
+        for question, at, correct in self._read("SELECT question, at, correct FROM quiz_answers ORDER BY at, id"):
+            history.setdefault(question, []).append((at, bool(correct)))
+        return history
+
+    def record_interview(self, *, started: float, seconds: float, score: float, max_score: float, finished: bool, report: str) -> int:
+        """Store one interview (``report`` is its JSON); returns its number."""
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO interviews(started, seconds, score, max_score, finished, report) VALUES (?, ?, ?, ?, ?, ?)",
+                (started, seconds, score, max_score, int(finished), report),
+            )
+            return int(cur.lastrowid)
+
+    def interviews(self) -> list[InterviewRecord]:
+        """Past interviews, oldest first."""
+        rows = self._read("SELECT id, started, seconds, score, max_score, finished, report FROM interviews ORDER BY started, id")
+        return [InterviewRecord(number=n, started=st, seconds=sec, score=sc, max_score=mx, finished=bool(f), report=r) for n, st, sec, sc, mx, f, r in rows]
+
     def all_hints(self) -> dict[str, int]:
         return dict(self._read("SELECT question, shown FROM hints"))
 
@@ -249,7 +293,7 @@ class Progress:
     def reset(self) -> None:
         """Forget everything recorded, in one transaction (the schema stays)."""
         with self._write() as conn:
-            for table in ("attempts", "quiz_answers", "hints"):
+            for table in ("attempts", "quiz_answers", "hints", "interviews"):
                 conn.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:

@@ -110,7 +110,7 @@ def test_migrates_a_version_1_file(tmp_path):
     p.reveal_hint("rmsnorm-forward", 3)  # uses the column v2 added
     assert p.last_activity().kind == "hint"
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 3
     conn.close()
 
 
