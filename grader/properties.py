@@ -10,8 +10,9 @@ decoded values (tensors, numbers, tuples), never the learner's objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Optional
 
 import torch
 

@@ -6,8 +6,9 @@ text, the way an instructor would edit it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from grader.bank.loader import load_bank
 

@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from grader.bank import schema
-from grader.bank import strict
+from grader.bank import schema, strict
 
 FORMAT = 1
 MODELS = {cls.__name__: cls for cls in (schema.CodeQuestion, schema.QuizQuestion, schema.Topic)}
@@ -52,7 +51,7 @@ class BankCache:
             self.entries = self._read(path)
 
     @classmethod
-    def open(cls) -> "BankCache":
+    def open(cls) -> BankCache:
         try:
             return cls(cache_path())
         except OSError:  # no usable data dir: run without a cache

@@ -7,9 +7,10 @@ Errors name the file, the line and the field, e.g.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 if TYPE_CHECKING:
     import yaml
@@ -125,8 +126,7 @@ def _display(path: Path) -> str:
 
 def parse_file(path: Path, model: type) -> object:
     """Parse one YAML file into ``model``; BankError names the file, line and field."""
-    from grader.bank import schema
-    from grader.bank import strict
+    from grader.bank import schema, strict
 
     yaml, loader = _yaml()
     name = _display(path)

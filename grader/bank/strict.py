@@ -19,7 +19,8 @@ import dataclasses
 import re
 import sys
 import typing
-from typing import Any, Callable, Literal, Union
+from collections.abc import Callable
+from typing import Any, Literal, Union
 
 Loc = tuple  # of str keys and int indexes
 Errors = list  # of (Loc, str)

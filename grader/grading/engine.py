@@ -15,23 +15,23 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Optional
 
 import torch
 
-from grader.sandbox import drivers
-from grader.grading import inputs
-from grader.sandbox import wire
 from grader.bank.loader import Bank
-from grader.grading.compare import compare, excerpt, shapes
-from grader.properties import Property
-from grader.grading.results import CaseResult, GradeReport, QuestionResult
-from grader.sandbox.zygote import SandboxError, WorkerHandle, Zygote
 from grader.bank.schema import Case, CodeQuestion, PropertyCheck
+from grader.grading import inputs
+from grader.grading.compare import compare, excerpt, shapes
+from grader.grading.results import CaseResult, GradeReport, QuestionResult
+from grader.properties import Property
+from grader.sandbox import drivers, wire
+from grader.sandbox.zygote import SandboxError, WorkerHandle, Zygote
 
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

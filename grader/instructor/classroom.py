@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Optional
 
 from grader.bank.loader import Bank, BankError
-from grader.grading.results import GradeReport, QuestionResult
 from grader.bank.schema import CodeQuestion
+from grader.grading.results import GradeReport, QuestionResult
 
 
 @dataclass

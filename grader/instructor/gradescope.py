@@ -21,8 +21,9 @@ import os
 import sys
 import traceback
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 from grader.bank.loader import Bank, builtin_bank_dir, load_bank
 
@@ -122,8 +123,8 @@ def find_submission(folder: Path, stem: str) -> Optional[Path]:
 
 def run(*, root: Path, config_path: Path) -> dict:
     """Grade the submission under ``root`` and write root/results/results.json."""
-    from grader.report.formats import gradescope_results
     from grader.grading.results import GradeReport
+    from grader.report.formats import gradescope_results
 
     results_dir = root / "results"
     results_dir.mkdir(parents=True, exist_ok=True)

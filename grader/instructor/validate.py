@@ -16,11 +16,12 @@ import inspect
 import os
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Optional, Union
 
 import yaml
 
@@ -300,9 +301,9 @@ def _mistake_submission(q: CodeQuestion, solution_path: Path, function: str, fol
 
 def _coincide(q: CodeQuestion, solution: ModuleType, case_name: str, one: str, other: str) -> bool:
     """Whether two mistake functions give the same output (at the case's tolerance) on a case."""
-    from grader.sandbox import drivers
     from grader.grading import inputs
     from grader.grading.compare import compare
+    from grader.sandbox import drivers
 
     case = next(c for c in q.grading.cases if c.name == case_name)
     drive = drivers.DRIVERS[q.grading.driver]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 from grader.bank.loader import Bank
 from grader.grading.engine import grade_submissions

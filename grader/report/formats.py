@@ -11,7 +11,8 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 from grader.grading.results import CaseResult, GradeReport, QuestionResult
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 def warm_torch() -> None:
     import torch
-    import torch.nn.functional as F
+    import torch.nn.functional  # noqa: F401 - loaded here once, so every forked worker has it
 
     torch.set_num_threads(1)
     x = torch.randn(2, 3, 4, requires_grad=True)

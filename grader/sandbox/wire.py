@@ -21,7 +21,6 @@ from typing import Any, Optional
 
 import torch
 
-
 MAGIC = b"LPv1"
 MAX_HEADER = 4 << 20
 MAX_BLOBS = 256

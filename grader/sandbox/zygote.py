@@ -371,7 +371,7 @@ class Zygote:
             raise SandboxError("the grading sandbox was killed (by a submission?)")
         return json.loads(reply)
 
-    def spawn(self, submission: Path, *, memory_mb: int, cpu_seconds: float) -> "WorkerHandle":
+    def spawn(self, submission: Path, *, memory_mb: int, cpu_seconds: float) -> WorkerHandle:
         workdir = tempfile.mkdtemp(prefix="llamaprep-")
         ours, theirs = socket.socketpair()
         request = {
@@ -422,7 +422,7 @@ class Zygote:
         except ChildProcessError:
             pass
 
-    def __enter__(self) -> "Zygote":
+    def __enter__(self) -> Zygote:
         return self
 
     def __exit__(self, *exc: object) -> None:

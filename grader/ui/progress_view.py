@@ -10,10 +10,10 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from grader.ui.strings import t
 from grader.learner.mastery import ProgressSummary
 from grader.learner.progress import Activity
 from grader.ui.render import fmt_points
+from grader.ui.strings import t
 
 BAR_WIDTH = 20
 

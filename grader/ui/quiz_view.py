@@ -8,8 +8,9 @@ question, and an invalid line counts as wrong, so that line N always answers que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, TextIO
+from typing import Optional, TextIO
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -17,10 +18,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.ui.strings import t
+from grader.bank.schema import QuizQuestion
 from grader.learner.quiz import Answer, QuizScore, is_quit, judge, letters, parse_answer
 from grader.ui.render import claims_text, label, markdown, sources_text
-from grader.bank.schema import QuizQuestion
+from grader.ui.strings import t
 
 
 @dataclass

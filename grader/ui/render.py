@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.bank.loader import Bank, Question
-from grader.ui.strings import t
-from grader.learner.progress import Best
 from grader.bank.schema import CodeQuestion, Topic
+from grader.learner.progress import Best
+from grader.ui.strings import t
 
 if TYPE_CHECKING:
     from grader.grading.results import GradeReport, QuestionResult

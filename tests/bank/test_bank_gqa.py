@@ -23,6 +23,7 @@ from grader.grading.inputs import build_args
 
 ROOT = Path(__file__).resolve().parents[2]
 from conftest import SEED_ARTICLE  # noqa: E402
+
 IDS = ["gqa-attention", "gqa-repeat-kv", "gqa-kv-cache-bytes", "gqa-from-mha"]
 MIN_CASES = {"gqa-attention": 8}
 
@@ -234,7 +235,7 @@ def test_attention_sdpa_margin_over_many_seeds():
 def test_attention_cases_cover_the_brief():
     q = question("gqa-attention")
     shapes = []
-    for case, args in case_inputs(q):
+    for _case, args in case_inputs(q):
         qq, k = args[0], args[1]
         causal = args[3] if len(args) > 3 else True
         shapes.append((qq.shape[0], qq.shape[1], k.shape[1], qq.shape[2], k.shape[2], qq.dtype, qq.is_contiguous(), causal))

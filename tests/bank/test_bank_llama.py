@@ -24,6 +24,7 @@ from grader.grading.inputs import build_args
 
 ROOT = Path(__file__).resolve().parents[2]
 from conftest import SEED_ARTICLE  # noqa: E402
+
 QID = "llama-attention-block"
 
 
@@ -173,7 +174,7 @@ def test_quotes_are_verbatim(q):
 
 def test_cases_cover_the_brief(q):
     seen = []
-    for case, args in cases(q):
+    for _case, args in cases(q):
         x, positions = args[0], args[8]
         seen.append((x.shape[0], x.dtype, args[6], args[7], int(positions[0]), x.is_contiguous()))
     assert any(b == 1 for b, *_ in seen)

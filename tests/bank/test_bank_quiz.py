@@ -8,7 +8,7 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from grader.bank.schema import MYTH_IDS, QuizQuestion, Text, Topic
 
 REPO = Path(__file__).resolve().parents[2]
 from conftest import SEED_ARTICLE as SEED_FILE  # noqa: E402
+
 QUIZ_FILES = sorted((REPO / "questions").glob("*/*-quiz-*.yaml"))
 QUIZ_TOPICS = ("rope", "rmsnorm", "gqa")
 ALL_TOPICS = ("rope", "rmsnorm", "gqa", "llama")
@@ -26,7 +27,7 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ELLIPSIS = "……"
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank():
     return load_bank()
 

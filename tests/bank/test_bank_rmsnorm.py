@@ -16,12 +16,13 @@ import pytest
 import torch
 
 from grader.bank.loader import load_bank
+from grader.bank.schema import Tolerance
 from grader.grading.compare import compare
 from grader.grading.inputs import build_args
-from grader.bank.schema import Tolerance
 
 ROOT = Path(__file__).resolve().parents[2]
 from conftest import SEED_ARTICLE as SEED  # noqa: E402
+
 IDS = ["rmsnorm-forward", "rmsnorm-module", "rmsnorm-backward", "rmsnorm-fused-residual"]
 CALL_IDS = [qid for qid in IDS if qid != "rmsnorm-module"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import torch
@@ -22,7 +22,7 @@ IDS = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank():
     return load_bank()
 
@@ -34,7 +34,7 @@ def _load(path, name):
     return module
 
 
-@lru_cache(maxsize=None)
+@cache
 def solution(qid):
     return _load(bank().solution_path(qid), "test_rope_solution_" + qid.replace("-", "_"))
 

@@ -4,7 +4,7 @@ description_zh whenever there is an English description (hidden cases show it in
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -17,7 +17,7 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e-?\d+)?")
 IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*\b")
 
 
-@lru_cache(maxsize=None)
+@cache
 def bank():
     return load_bank()
 

@@ -5,7 +5,6 @@ is left behind, and problems are one line, never a traceback."""
 from __future__ import annotations
 
 import json
-import os
 import resource
 import signal
 import sqlite3

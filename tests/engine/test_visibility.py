@@ -8,11 +8,11 @@ import math
 import torch
 from rich.console import Console
 
+from grader.bank.schema import DEFAULT_TOLERANCES
 from grader.grading.compare import compare, excerpt, shapes
 from grader.grading.engine import grade_submissions
-from grader.ui.render import grade_report
 from grader.grading.results import GradeReport
-from grader.bank.schema import DEFAULT_TOLERANCES
+from grader.ui.render import grade_report
 
 TOL = DEFAULT_TOLERANCES.__getitem__
 

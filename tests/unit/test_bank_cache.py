@@ -9,11 +9,10 @@ import time
 
 import pytest
 
-from grader.bank import loader as bank_module
-from grader.bank.loader import BankError, load_bank
-from grader.bank.cache import cache_path
-
 from bank_copies import copy_question
+from grader.bank import loader as bank_module
+from grader.bank.cache import cache_path
+from grader.bank.loader import BankError, load_bank
 
 HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
 

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 from typer.testing import CliRunner
 
-from grader.report.formats import class_csv, gradescope_results, junit_xml, points, report_junit
 from grader.grading.results import CaseResult, GradeReport, QuestionResult
+from grader.report.formats import class_csv, gradescope_results, junit_xml, points, report_junit
 
 
 def report() -> GradeReport:

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from grader.sandbox import wire
 from grader.bank.loader import BankError, load_question
+from grader.sandbox import wire
 
 REPO = Path(__file__).resolve().parents[2]
 QID = "rmsnorm-forward"
@@ -175,7 +175,8 @@ def replies(draw) -> bytes:
         return bytes(data[:at] + draw(st.binary(max_size=64)) + data[at:])
     if kind == "random":
         return draw(st.binary(max_size=256))
-    tree = draw(json_values | st.fixed_dictionaries({"__tensor__": json_values, "dtype": st.sampled_from(["float32", "bool", "int8", "x"]), "shape": json_values}))
+    tensor = st.fixed_dictionaries({"__tensor__": json_values, "dtype": st.sampled_from(["float32", "bool", "int8", "x"]), "shape": json_values})
+    tree = draw(json_values | tensor)
     return _frame({"status": draw(st.sampled_from(["ok", "error", "memory", "zzz"])), "result": tree}, draw(st.lists(st.binary(max_size=32), max_size=3)))
 
 

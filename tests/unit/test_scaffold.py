@@ -34,7 +34,7 @@ def test_every_field_is_explained(tmp_path):
                   "entry_point", "signature", "hints", "driver", "time_limit", "question_time_limit",
                   "memory_limit_mb", "banned", "tolerances", "cases", "description", "visible", "args",
                   "mistakes", "properties"):
-        line = next(l for l in text.splitlines() if re.match(rf"^\s*-?\s*{field}:", l))
+        line = next(ln for ln in text.splitlines() if re.match(rf"^\s*-?\s*{field}:", ln))
         assert "#" in line or text.splitlines()[text.splitlines().index(line) - 1].lstrip().startswith("#"), field
 
 
