@@ -7,6 +7,7 @@ listed so the learner knows where to practise.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -47,7 +48,8 @@ def collect(bank: Bank, topic: Optional[str] = None) -> list[Correction]:
     return ordered
 
 
-def uncorrected(bank: Bank) -> list[str]:
-    """Claim ids of MYTHS.md that no question of the bank corrects."""
-    have = {c.myth for c in collect(bank)}
+def uncorrected(questions: Iterable[Question]) -> list[str]:
+    """The source's claims S1..S14 (docs/myths.md) that none of ``questions`` corrects.  The
+    schema makes a question's ``corrects`` the claims it quotes, each with a correction."""
+    have = {m for q in questions for m in q.corrects}
     return [m for m in MYTH_IDS if m not in have]

@@ -199,41 +199,64 @@ def _load_cached(path: Path, model: type, cache: BankCache) -> object:
     return obj
 
 
-def load_bank(extra: Iterable[Union[str, Path]] = (), *, builtin: bool = True) -> Bank:
+def load_bank(extra: Iterable[Union[str, Path]] = (), *, builtin: bool = True, errors: Optional[list[tuple[Path, str]]] = None) -> Bank:
     """Every question and topic of the built-in bank (unless ``builtin`` is False) and of the
-    extra bank folders; files unchanged since a previous load come from the cache."""
+    extra bank folders; files unchanged since a previous load come from the cache.
+
+    A broken file raises BankError, unless ``errors`` is given: then each broken file or
+    folder is recorded there as (path, one-line message) and skipped, so that `llamaprep
+    validate` reports every problem at once."""
     from grader.bank.cache import BankCache
 
     cache = BankCache.open()
-    bank = _load_bank(extra, builtin, cache)
+    bank = _load_bank(extra, builtin, cache, errors)
     cache.save()
     return bank
 
 
-def _load_bank(extra: Iterable[Union[str, Path]], builtin: bool, cache: BankCache) -> Bank:
+def _load_bank(extra: Iterable[Union[str, Path]], builtin: bool, cache: BankCache, errors: Optional[list[tuple[Path, str]]]) -> Bank:
     from grader.bank.schema import Question, Topic
+
+    def broken(path: Path, message: str) -> None:
+        if errors is None:
+            raise BankError(message)
+        errors.append((path, message))
 
     bank = Bank()
     roots = ([builtin_bank_dir()] if builtin else []) + [Path(p) for p in extra]
     for root in roots:
         qdir = root / "questions"
         if not qdir.is_dir():
-            raise BankError(f"{_display(root)}: not a bank (no questions/ folder inside)")
+            broken(root, f"{_display(root)}: not a bank (no questions/ folder inside)")
+            continue
         for path in sorted(qdir.glob("*/*.yaml")):
-            if path.name.startswith("_"):
-                if path.name == "_topic.yaml":
-                    t = _load_cached(path, Topic, cache)
-                    bank.topics.setdefault(t.topic, t)
+            try:
+                if path.name.startswith("_"):
+                    if path.name == "_topic.yaml":
+                        t = _load_cached(path, Topic, cache)
+                        bank.topics.setdefault(t.topic, t)
+                    continue
+                q = _placed(path, _load_cached(path, Question, cache))
+            except BankError as exc:
+                broken(path, str(exc))
                 continue
-            q = _placed(path, _load_cached(path, Question, cache))
             if q.id in bank.questions:
-                raise BankError(
-                    f"{_display(path)}:1: id: {q.id!r} already defined in {_display(bank.paths[q.id])}"
-                )
+                broken(path, f"{_display(path)}:{_id_line(path)}: id: {q.id!r} already defined in {_display(bank.paths[q.id])}")
+                continue
             bank.questions[q.id] = q
             bank.paths[q.id] = path
             bank.roots[q.id] = root
     return bank
+
+
+def _id_line(path: Path) -> int:
+    """The line of a file's `id:` (only read when reporting a duplicate)."""
+    yaml, loader = _yaml()
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 1
+    return _line_of(node, ["id"]) if node is not None else 1
 
 
 def extra_banks_from_env() -> list[str]:

@@ -25,8 +25,9 @@ from typing import Any, Optional, Union
 
 import yaml
 
-from grader.bank.loader import Bank, BankError, Question, _display, _line_of, builtin_bank_dir, load_question, parse_file
-from grader.bank.schema import MYTH_IDS, CodeQuestion, Topic
+from grader.bank.corrections import uncorrected
+from grader.bank.loader import Bank, Question, _display, _line_of, builtin_bank_dir, load_bank
+from grader.bank.schema import CodeQuestion
 
 TODO_MARK = "TODO(author)"
 Progress = Callable[[str], None]
@@ -77,39 +78,6 @@ class _Problems:
         self.items.append(f"{_display(path)}:{line}: {what}: {message}")
 
 
-# ---------------------------------------------------------------- loading, collecting every error
-
-
-def _load_all(roots: list[Path], errors: list[tuple[Path, str]]) -> Bank:
-    """Like bank.load_bank, but a broken file is recorded and skipped instead of raised."""
-    bank = Bank()
-    for root in roots:
-        qdir = root / "questions"
-        if not qdir.is_dir():
-            errors.append((root, f"{_display(root)}: not a bank (no questions/ folder inside)"))
-            continue
-        for path in sorted(qdir.glob("*/*.yaml")):
-            try:
-                if path.name == "_topic.yaml":
-                    topic = parse_file(path, Topic)
-                    bank.topics.setdefault(topic.topic, topic)  # type: ignore[union-attr]
-                    continue
-                if path.name.startswith("_"):
-                    continue
-                q = load_question(path)
-            except BankError as exc:
-                errors.append((path, str(exc)))
-                continue
-            if q.id in bank.questions:
-                line = field_line(path, ("id",))
-                errors.append((path, f"{_display(path)}:{line}: id: {q.id!r} already defined in {_display(bank.paths[q.id])}"))
-                continue
-            bank.questions[q.id] = q
-            bank.paths[q.id] = path
-            bank.roots[q.id] = root
-    return bank
-
-
 def _within(path: Path, roots: list[Path]) -> bool:
     path = path.resolve()
     return any(path == r.resolve() or r.resolve() in path.parents for r in roots)
@@ -134,12 +102,6 @@ def todo_markers(path: Path) -> list[tuple[int, str]]:
 def _check_sources(q: Question, p: _Problems) -> None:
     if q.correction is not None and not q.sources:
         p.add(("sources",), "the correction cites no source; add at least one {title, url}")
-
-
-def uncorrected_claims(bank: Bank, root: Path) -> list[str]:
-    """Claims S1..S14 of the source that no question of the bank at ``root`` corrects."""
-    corrected = {m for q in bank.questions.values() if bank.roots[q.id] == root for m in q.corrects}
-    return [myth for myth in MYTH_IDS if myth not in corrected]
 
 
 def _arg_order(q: CodeQuestion, reference: Any, p: _Problems) -> None:
@@ -403,7 +365,7 @@ def validate_bank(
     targets = extra or [builtin]
     report = ValidationReport()
     errors: list[tuple[Path, str]] = []
-    bank = _load_all([builtin, *[r for r in extra if r.resolve() != builtin.resolve()]], errors)
+    bank = load_bank([r for r in extra if r.resolve() != builtin.resolve()], errors=errors)
     report.problems.extend(msg for path, msg in errors if _within(path, targets))
     mine = [q for qid, q in bank.questions.items() if _within(bank.paths[qid], targets)]
     report.questions = [q.id for q in mine]
@@ -422,7 +384,7 @@ def validate_bank(
                 blocked.add(q.id)  # a placeholder is not worth grading yet
         report.problems.extend(p.items)
     if builtin in targets:
-        for myth in uncorrected_claims(bank, builtin):
+        for myth in uncorrected(q for q in bank.questions.values() if bank.roots[q.id] == builtin):
             report.problems.append(f"{_display(builtin / 'questions')}: corrects: no question corrects {myth} (MYTHS.md)")
 
     code = [q for q in mine if isinstance(q, CodeQuestion) and q.id not in blocked]
