@@ -31,6 +31,7 @@ app = typer.Typer(
     help=_h("help.app"),
     no_args_is_help=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -42,23 +43,43 @@ QuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletio
 CodeQuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.code_question_ids)]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("llamaprep")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "unknown"
+        out.print(f"llamaprep {number}", highlight=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _everywhere(lang: Lang = None) -> None:
+def _everywhere(
+    lang: Lang = None,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version, help=_h("help.opt.version"))] = False,
+) -> None:
     """`llamaprep --lang zh COMMAND` works as well as `llamaprep COMMAND --lang zh`."""
+    from grader.ui.console import setup
+
     if lang:
         os.environ["LLAMAPREP_LANG"] = lang
+    setup(out)
 
 
 def fail(message: str, code: int = 2, lang: Optional[str] = None) -> None:
     from rich.markup import escape
 
-    prefix = t("error.prefix", lang or UI_LANG).lower()
-    err.print(f"[bold red]{prefix}:[/] {escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    lng = lang or UI_LANG
+    prefix = t("error.prefix", lng).lower() + ("：" if lng == "zh" else ":")
+    err.print(f"[bold red]{prefix}[/]{'' if lng == 'zh' else ' '}{escape(message)}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def warn(message: str, lang: Optional[str] = None) -> None:
-    err.print(f"{t('warning.prefix', lang or UI_LANG)}: {message}", markup=False, highlight=False, soft_wrap=True)
+    lng = lang or UI_LANG
+    err.print(f"{t('warning.prefix', lng)}{'：' if lng == 'zh' else ': '}{message}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _bank(extra: Optional[list[str]]) -> Bank:
@@ -93,18 +114,15 @@ def _check_topic(bank: Bank, topic: Optional[str], lng: str) -> None:
 def _targets(bank: Bank, names: list[str], started: list[str]) -> list[str]:
     """Question ids for ids and topics given on the command line (a topic means the
     questions of it that you started), in the order given."""
-    ids: list[str] = []
-    for name in names:
-        if name in bank.questions:
-            ids.append(name)
-        elif name in bank.topic_names():
-            mine = [q.id for q in bank.by_topic(name, kind="code") if q.id in started]
-            if not mine:
-                fail(t("err.not_started", UI_LANG, topic=name))
-            ids.extend(mine)
-        else:
-            fail(t("err.unknown_name", UI_LANG, name=name))
-    return list(dict.fromkeys(ids))
+    from grader.bank.names import NothingStarted, UnknownName, question_ids
+
+    try:
+        return question_ids(bank, names, among=started)
+    except UnknownName as exc:
+        fail(t("err.unknown_name", UI_LANG, name=exc.name))
+    except NothingStarted as exc:
+        fail(t("err.not_started", UI_LANG, topic=exc.topic))
+    raise AssertionError("unreachable")  # fail() exits
 
 
 @app.command("list", help=_h("help.list"))
@@ -228,7 +246,8 @@ def hint(
 def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str) -> None:
     """`grade --submissions DIR`: a class, graded in parallel; exits."""
     from grader.ui import instructor_view as render_instructor
-    from grader.instructor.classroom import find_submissions, grade_class, question_ids_for
+    from grader.bank.names import question_ids
+    from grader.instructor.classroom import find_submissions, grade_class
     from grader.report.formats import class_text
 
     if fmt not in ("table", "csv", "json", "junit"):
@@ -236,7 +255,7 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
     if not folder.is_dir():
         fail(f"--submissions {folder}: no such folder")
     try:
-        qids = question_ids_for(b, names) if names else None
+        qids = question_ids(b, names) if names else None
     except BankError as exc:
         fail(str(exc))
     found, ignored = find_submissions(bank=b, folder=folder, question_ids=qids)
@@ -516,14 +535,14 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help=_h("help.opt.output"))] = Path("autograder.zip"),
     bank: Banks = None,
 ) -> None:
-    from grader.instructor.classroom import question_ids_for
+    from grader.bank.names import question_ids
     from grader.instructor.gradescope import ExportError, export_bundle
 
     if target != "gradescope":
         fail(f"unknown export target {target!r}; use gradescope")
     b = _bank(bank)
     try:
-        path = export_bundle(bank=b, question_ids=question_ids_for(b, ids), output=output)
+        path = export_bundle(bank=b, question_ids=question_ids(b, ids), output=output)
     except (ExportError, BankError, OSError) as exc:
         fail(str(exc))
         return
@@ -569,9 +588,26 @@ def interview(
     ))
 
 
+def _localize_cli(args: list[str]) -> list[str]:
+    """The command line as typer should see it: `llamaprep --lang zh` alone shows the help,
+    as `llamaprep` does (typer's no_args_is_help counts --lang as an argument)."""
+    rest = [a for i, a in enumerate(args) if a != "--lang" and not a.startswith("--lang=") and (i == 0 or args[i - 1] != "--lang")]
+    if args and not rest:
+        args = [*args, "--help"]
+    return args
+
+
 def main() -> None:
     try:
-        app()
+        args = _localize_cli(sys.argv[1:])
+        if UI_LANG == "zh":
+            from grader.ui import click_zh
+
+            # click's own words and layout in Chinese too (its usage and error lines).
+            click_zh.install()
+            click_zh.short_helps(app)
+            raise SystemExit(click_zh.run(app, args))
+        app(args=args)
         code = 0
     except KeyboardInterrupt:
         err.print("interrupted")

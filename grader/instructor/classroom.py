@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from grader.bank.loader import Bank, BankError
+from grader.bank.loader import Bank
 from grader.bank.schema import CodeQuestion
 from grader.grading.results import GradeReport, QuestionResult
 

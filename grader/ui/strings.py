@@ -199,6 +199,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "同时评分的学生数（为自己的文件评分时为题目数；默认：每个 CPU 核一个）。",
     },
     "help.opt.output": {"en": "The file to write.", "zh": "要写入的文件。"},
+    "help.opt.version": {"en": "Show the version and exit.", "zh": "显示版本号并退出。"},
     "grade.visible_inputs": {"en": "inputs", "zh": "输入"},
     "grade.visible_expected": {"en": "expected", "zh": "期望值"},
     # -- interview (grader/ui/interview_view.py)
