@@ -54,19 +54,6 @@ class ClassReport:
         }
 
 
-def question_ids_for(bank: Bank, names: Iterable[str]) -> list[str]:
-    """Code question ids for ids and topics named by an instructor (a topic: all of it)."""
-    ids: list[str] = []
-    for name in names:
-        if name in bank.questions:
-            ids.append(name)
-        elif name in bank.topic_names():
-            ids.extend(q.id for q in bank.by_topic(name, kind="code"))
-        else:
-            raise BankError(f"unknown question or topic {name!r} (see `llamaprep list`)")
-    return list(dict.fromkeys(ids))
-
-
 def find_submissions(*, bank: Bank, folder: Path, question_ids: Optional[Iterable[str]] = None) -> tuple[list[tuple[str, str, Path]], list[str]]:
     """(student, question id, file) for each submission, and the files that match no question.
 
