@@ -70,10 +70,7 @@ def summarize(*, bank: Bank, progress: Progress) -> ProgressSummary:
     per_question: dict[str, QuestionProgress] = {}
     for q in bank.by_topic():
         if q.kind == "code":
-            b = best.get(q.id)
-            # Scores are stored with the max_score of the day; rescale to today's points.
-            earned = q.points * b.score / b.max_score if b and b.max_score else 0.0
-            qp = QuestionProgress(q.id, "code", q.points, earned, b.attempts if b else 0, b.last if b else None, hints.get(q.id, 0))
+            qp = _code_progress(q, best.get(q.id), hints.get(q.id, 0))
         else:
             r = quiz.get(q.id)
             earned = q.points if r and r.ever_correct else 0.0
@@ -103,18 +100,33 @@ def summarize(*, bank: Bank, progress: Progress) -> ProgressSummary:
 
 
 def _suggest(bank: Bank, topics: list[TopicMastery], per_question: dict[str, QuestionProgress]) -> Suggestion:
-    """The least mastered topic (bank order breaks ties): finish a started code question
-    first, then its next unsolved one, then its quiz."""
+    """The least mastered topic (bank order breaks ties): its next code question, then its quiz."""
     open_topics = [t for t in topics if t.total - t.earned > FULL]
     if not open_topics:
         return Suggestion("done", "")
     topic = min(open_topics, key=lambda t: t.fraction).topic
-    code = [per_question[q.id] for q in bank.by_topic(topic, kind="code")]
+    qid = _next_of([per_question[q.id] for q in bank.by_topic(topic, kind="code")])
+    return Suggestion("practice", qid) if qid else Suggestion("quiz", topic)
+
+
+def _next_of(code: list[QuestionProgress]) -> Optional[str]:
+    """The rule `progress` and `practice TOPIC` share: finish a started code question first,
+    then take the first one never tried (bank order); None when all are solved."""
     started = [p for p in code if p.tries and not p.solved]
     fresh = [p for p in code if not p.tries]
-    if started or fresh:
-        return Suggestion("practice", (started or fresh)[0].id)
-    return Suggestion("quiz", topic)
+    return (started or fresh)[0].id if started or fresh else None
+
+
+def next_code_question(*, bank: Bank, topic: str, best: dict[str, Best]) -> Optional[str]:
+    """The code question of ``topic`` to practise next (see _next_of), from the best scores
+    of best_scores; None when every one is solved."""
+    return _next_of([_code_progress(q, best.get(q.id), 0) for q in bank.by_topic(topic, kind="code")])
+
+
+def _code_progress(q, b: Optional[Best], hints: int) -> QuestionProgress:
+    # Scores are stored with the max_score of the day; rescale to today's points.
+    earned = q.points * b.score / b.max_score if b and b.max_score else 0.0
+    return QuestionProgress(q.id, "code", q.points, earned, b.attempts if b else 0, b.last if b else None, hints)
 
 
 def best_scores(*, bank: Bank, progress: Progress) -> dict[str, Best]:
