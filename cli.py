@@ -41,6 +41,8 @@ Workspace = Annotated[Optional[str], typer.Option("--workspace", help=_h("help.o
 Banks = Annotated[Optional[list[str]], typer.Option("--bank", help=_h("help.opt.bank"))]
 QuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.question_ids)]
 CodeQuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.code_question_ids)]
+# hint, watch and solution: without an id, the question last practised (grader.learner.workspace.current).
+CurrentId = Annotated[Optional[str], typer.Argument(help=_h("help.arg.id_current"), autocompletion=completion.code_question_ids)]
 
 
 def _version(value: bool) -> None:
@@ -100,15 +102,40 @@ def _best(bank: Bank) -> dict:
         return {}
 
 
+def _current(bank: Bank, question_id: Optional[str], workspace: Optional[str], lng: str) -> str:
+    """The id given, else the question last practised in the workspace."""
+    if question_id is not None:
+        return question_id
+    from grader.learner.workspace import current, workspace_dir
+
+    qid = current(workspace_dir(workspace), bank)
+    if qid is None:
+        fail(t("err.no_current", lng), lang=lng)
+    return qid
+
+
 def _question(bank: Bank, question_id: str, lng: str):
     if question_id not in bank.questions:
-        fail(t("err.unknown_id", lng, id=question_id), lang=lng)
+        _unknown("err.unknown_id", question_id, bank, lng)
     return bank.questions[question_id]
 
 
 def _check_topic(bank: Bank, topic: Optional[str], lng: str) -> None:
     if topic is not None and topic not in bank.topic_names():
-        fail(t("err.unknown_topic", lng, topic=topic, topics=", ".join(bank.topic_names())), lang=lng)
+        fail(t("err.unknown_topic", lng, topic=topic, topics=", ".join(bank.topic_names())) + _did_you_mean(topic, bank.topic_names(), lng), lang=lng)
+
+
+def _did_you_mean(name: str, choices, lng: str) -> str:
+    from grader.bank.suggest import close_names
+
+    near = close_names(name, choices)
+    return t("err.did_you_mean", lng, names=", ".join(near)) if near else ""
+
+
+def _unknown(key: str, name: str, bank: Bank, lng: str) -> None:
+    """Fails with ``key``'s message about ``name`` and the ids or topics it may be a typo of."""
+    choices = [*bank.questions, *bank.topic_names()]
+    fail(t(key, lng, id=name, name=name) + _did_you_mean(name, choices, lng), lang=lng)
 
 
 def _targets(bank: Bank, names: list[str], started: list[str]) -> list[str]:
@@ -119,7 +146,7 @@ def _targets(bank: Bank, names: list[str], started: list[str]) -> list[str]:
     try:
         return question_ids(bank, names, among=started)
     except UnknownName as exc:
-        fail(t("err.unknown_name", UI_LANG, name=exc.name))
+        _unknown("err.unknown_name", exc.name, bank, UI_LANG)
     except NothingStarted as exc:
         fail(t("err.not_started", UI_LANG, topic=exc.topic))
     raise AssertionError("unreachable")  # fail() exits
@@ -148,13 +175,15 @@ def practice(
     topic_or_id: Annotated[str, typer.Argument(help=_h("help.arg.topic_or_id"), autocompletion=completion.topics_and_ids)],
     reset: Annotated[bool, typer.Option("--reset", help=_h("help.opt.reset"))] = False,
     edit: Annotated[bool, typer.Option("--edit", help=_h("help.opt.edit"))] = False,
+    intro: Annotated[bool, typer.Option("--intro", help=_h("help.opt.intro"))] = False,
     workspace: Workspace = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader.ui import render
     from grader.bank.schema import CodeQuestion
-    from grader.learner.workspace import workspace_dir, write_stub
+    from grader.learner.practice import background_due
+    from grader.learner.workspace import set_current, workspace_dir, write_stub
+    from grader.ui.practice_view import practice_screen
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -164,40 +193,40 @@ def practice(
         topic = q.topic
     elif topic_or_id in b.topic_names():
         topic = topic_or_id
-        from grader.learner.mastery import next_code_question
-
+        best = _best(b)
         code = b.by_topic(topic, kind="code")
+        unsolved = [c for c in code if not (c.id in best and abs(best[c.id].score - best[c.id].max_score) < 1e-9)]
         if not code:
             fail(t("err.no_code", lng, topic=topic), lang=lng)
-        qid = next_code_question(bank=b, topic=topic, best=_best(b))  # what `progress` suggests
-        if qid is None:
+        if not unsolved:
             out.print(t("practice.all_solved", lng, topic=topic))
-        q = b.questions[qid] if qid else code[0]
+        q = (unsolved or code)[0]
     else:
-        fail(t("err.unknown_name", lng, name=topic_or_id), lang=lng)
+        _unknown("err.unknown_name", topic_or_id, b, lng)
         return
-    if topic in b.topics:
-        out.print(render.topic_intro(b.topics[topic], lng))
+    if not isinstance(q, CodeQuestion):
+        # Its question, choices and correction are the quiz itself: asked there, not shown here.
+        out.print(t("practice.quiz_item", lng, id=q.id))
+        return
     try:
         shown = progress.hints_shown(q.id)
+        answered = set(progress.quiz_best())
     except ProgressError:
-        shown = 0
-    out.print(render.question_view(q, lng, shown))
-    if not isinstance(q, CodeQuestion):
-        out.print(f"`llamaprep quiz {q.topic}`")
-        return
+        shown, answered = 0, set()
     ws = workspace_dir(workspace)
+    show_background = intro or background_due(bank=b, workspace=ws, topic=topic, answered=answered)
     try:
         path, what, backup = write_stub(ws, b, q.id, reset=reset)
     except OSError as exc:
         fail(t("err.write_stub", lng, workspace=ws, reason=exc.strerror or exc), lang=lng)
         return
-    out.print()
-    out.print(t("practice.kept" if what == "kept" else "practice.wrote", lng, path=path), style="bold")
-    if backup is not None:
-        out.print(t("practice.reset", lng, backup=backup))
+    set_current(ws, q.id)
     ws_flag = f" --workspace {workspace}" if workspace else ""
-    out.print(t("practice.next", lng, command=f"llamaprep grade {q.id}{ws_flag}"))
+    out.print(practice_screen(
+        q, lng, hints_shown=shown, path=path, kept=what == "kept", backup=backup,
+        grade_command=f"llamaprep grade {q.id}{ws_flag}", topic=b.topics.get(topic), show_background=show_background,
+        background_hint=None if show_background else t("practice.background_hint", lng, id=q.id, topic=topic),
+    ))
     if edit:
         _edit(path, lng)
 
@@ -215,7 +244,8 @@ def _edit(path: Path, lng: str) -> None:
 
 @app.command(help=_h("help.hint"))
 def hint(
-    question_id: CodeQuestionId,
+    question_id: CurrentId = None,
+    workspace: Workspace = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
@@ -225,7 +255,7 @@ def hint(
 
     lng = resolve_lang(lang)
     b = _bank(bank)
-    q = _question(b, question_id, lng)
+    q = _question(b, _current(b, question_id, workspace, lng), lng)
     hints = q.hints if isinstance(q, CodeQuestion) else []
     if not hints:
         out.print(t("hint.none", lng, id=q.id))
@@ -343,7 +373,7 @@ def quiz(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader.learner.quiz import select_questions
+    from grader.learner.quiz import choice_order, missed_last_time, select_questions
     from grader.ui.quiz_view import run_quiz
 
     lng = resolve_lang(lang)
@@ -351,11 +381,20 @@ def quiz(
     _check_topic(b, topic, lng)
     if count is not None and count < 1:
         fail(t("err.count", lng), lang=lng)
-    questions = select_questions(bank=b, topic=topic, count=count, shuffle=shuffle or seed is not None, seed=seed)
+    progress = Progress()
+    if retry_missed:
+        try:
+            missed = missed_last_time(progress.quiz_history())
+        except ProgressError as exc:
+            fail(str(exc), lang=lng)
+        wanted = [qid for qid in missed if not wanted or qid in wanted]
+        if not [qid for qid in wanted if topic is None or b.questions.get(qid) and b.questions[qid].topic == topic]:
+            out.print(t("quiz.nothing_missed", lng, where=f" ({topic})" if topic else ""))
+            return
+    questions = select_questions(bank=b, topic=topic, count=count, shuffle=shuffle or seed is not None, seed=seed, ids=wanted or None)
     if not questions:
         out.print(t("quiz.none", lng))
         return
-    progress = Progress()
     warned: list[str] = []
 
     def record(answer) -> None:
@@ -367,13 +406,25 @@ def quiz(
                 warn(str(exc), lng)
 
     out.print(t("quiz.intro", lng, total=len(questions)), style="dim")
-    run = run_quiz(console=out, questions=questions, lang=lng, stream=sys.stdin, tty=sys.stdin.isatty(), record=record)
+    orders = {q.id: choice_order(q, seed) for q in questions}
+    run = run_quiz(console=out, questions=questions, lang=lng, stream=sys.stdin, tty=sys.stdin.isatty(), record=record, orders=orders)
     raise typer.Exit(130 if run.interrupted else 0)
 
 
 @app.command(help=_h("help.corrections"))
 def corrections(
-    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
+    wanted = list(ids or [])
+    if topic is not None and topic in b.questions:  # `quiz rope-quiz-acronym`: one question
+        wanted.append(topic)
+        topic = None
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic_or_quiz"), autocompletion=completion.topics_and_ids)] = None,
+    for qid in wanted:
+        if qid not in b.questions:
+            _unknown("err.unknown_id", qid, b, lng)
+        if b.questions[qid].kind != "quiz":
+            fail(t("err.not_quiz", lng, id=qid), lang=lng)
+    ids: Annotated[Optional[list[str]], typer.Option("--id", help=_h("help.opt.quiz_id"), autocompletion=completion.question_ids)] = None,
+    retry_missed: Annotated[bool, typer.Option("--retry-missed", help=_h("help.opt.retry_missed"))] = False,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
@@ -423,7 +474,7 @@ def progress(
 
 @app.command(help=_h("help.watch"))
 def watch(
-    question_id: CodeQuestionId,
+    question_id: CurrentId = None,
     poll: Annotated[bool, typer.Option("--poll", help=_h("help.opt.poll"))] = False,
     workspace: Workspace = None,
     lang: Lang = None,
@@ -457,27 +508,28 @@ def watch(
             on_grading=lambda: out.print(t("watch.grading", lng), style="dim"), on_result=on_result,
         )
     except KeyboardInterrupt:
+    question_id = _current(b, question_id, workspace, lng)
         out.print()
         out.print(t("watch.stopped", lng))  # Ctrl-C is how a watch ends: not an error
 
 
 @app.command(help=_h("help.solution"))
 def solution(
-    question_id: CodeQuestionId,
+    question_id: CurrentId = None,
     force: Annotated[bool, typer.Option("--force", help=_h("help.opt.force"))] = False,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from grader.ui import render
+    from grader.grading.results import is_full_marks
     from grader.learner.solution import reference_of
 
     lng = resolve_lang(lang)
     b = _bank(bank)
-    q = _question(b, question_id, lng)
+    q = _question(b, _current(b, question_id, workspace, lng), lng)
     if q.kind != "code":
         fail(t("solution.not_code", lng, id=q.id, topic=q.topic), lang=lng)
     best = _best(b).get(q.id)
-    full = best is not None and best.max_score > 0 and abs(best.score - best.max_score) < 1e-9
+    full = best is not None and is_full_marks(best.score, best.max_score)
     if not full and not force:
         score = f"{render.fmt_points(best.score)}/{render.fmt_points(best.max_score)}" if best else t("solution.never", lng)
         fail(t("solution.locked", lng, id=q.id, score=score), code=1, lang=lng)
@@ -486,13 +538,15 @@ def solution(
     except (OSError, ValueError) as exc:
         fail(str(exc), lang=lng)
         return
-    out.print(render.solution_view(ref, lng))
+    render.print_solution(out, ref, lng)
 
+    workspace: Workspace = None,
 
 def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
     """--bank folders, else $LLAMAPREP_BANK's; each must be a folder (one-line error otherwise)."""
     dirs = [*(bank or [])] or extra_banks_from_env()
     for d in dirs:
+    from grader.ui import render
         if not Path(d).is_dir():
             fail(f"--bank {d}: no such folder")
     return dirs

@@ -44,6 +44,32 @@ def write_stub(workspace: Path, bank: Bank, qid: str, *, reset: bool = False) ->
     return path, "wrote", None
 
 
+CURRENT = ".llamaprep-current"  # the id of the question last practised, in the workspace
+
+
+def set_current(workspace: Path, qid: str) -> None:
+    """Remember ``qid`` as the question `hint`, `watch`, `solution` and `grade` act on when
+    no id is given.  Best effort: a read-only workspace just forgets."""
+    try:
+        workspace.mkdir(parents=True, exist_ok=True)
+        (workspace / CURRENT).write_text(qid + "\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
+def current(workspace: Path, bank: Bank) -> Optional[str]:
+    """The question last practised in ``workspace``; without a record (or when its question is
+    gone from the bank), the code question whose file was edited last; None when neither."""
+    try:
+        qid = (workspace / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        qid = ""
+    if qid in bank.questions:
+        return qid
+    started = [(learner_file(workspace, bank, q).stat().st_mtime, q) for q in attempted(workspace, bank)]
+    return max(started)[1] if started else None
+
+
 def attempted(workspace: Path, bank: Bank) -> list[str]:
     """Code questions whose file exists in the workspace, in bank order."""
     return [q.id for q in bank.by_topic(kind="code") if learner_file(workspace, bank, q.id).exists()]

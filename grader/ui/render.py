@@ -225,8 +225,16 @@ def watch_screen(console: Console, result: QuestionResult, bank: Bank, lang: str
     console.print(Text(t("grade.full", lang) if result.full_marks else t("grade.lost", lang), style="bold"))
 
 
-def solution_view(reference, lang: str) -> Panel:
-    from rich.syntax import Syntax
+def print_solution(console: Console, reference, lang: str) -> None:
+    """The reference as plain lines, for copying: a title, then the code exactly as written
+    (no box, no wrapping; colours only in a terminal)."""
+    console.print(Text(t("solution.title", lang, id=reference.question), style="bold green"))
+    source = reference.source.rstrip("\n")
+    if console.is_terminal:
+        from rich.syntax import Syntax
 
-    code = Syntax(reference.source.rstrip("\n"), "python", theme="ansi_dark", line_numbers=False, word_wrap=True)
-    return Panel(code, title=t("solution.title", lang, id=reference.question), title_align="left", border_style="green")
+        code = Syntax(source, "python", theme="ansi_dark").highlight(source)
+        code.rstrip()
+    else:
+        code = Text(source)
+    console.print(code, soft_wrap=True, highlight=False, markup=False)
