@@ -366,7 +366,9 @@ def grade(
 
 @app.command(help=_h("help.quiz"))
 def quiz(
-    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic_or_quiz"), autocompletion=completion.topics_and_ids)] = None,
+    ids: Annotated[Optional[list[str]], typer.Option("--id", help=_h("help.opt.quiz_id"), autocompletion=completion.question_ids)] = None,
+    retry_missed: Annotated[bool, typer.Option("--retry-missed", help=_h("help.opt.retry_missed"))] = False,
     shuffle: Annotated[bool, typer.Option("--shuffle", help=_h("help.opt.shuffle"))] = False,
     seed: Annotated[Optional[int], typer.Option("--seed", help=_h("help.opt.seed"))] = None,
     count: Annotated[Optional[int], typer.Option("--count", help=_h("help.opt.count"))] = None,
@@ -378,7 +380,16 @@ def quiz(
 
     lng = resolve_lang(lang)
     b = _bank(bank)
+    wanted = list(ids or [])
+    if topic is not None and topic in b.questions:  # `quiz rope-quiz-acronym`: one question
+        wanted.append(topic)
+        topic = None
     _check_topic(b, topic, lng)
+    for qid in wanted:
+        if qid not in b.questions:
+            _unknown("err.unknown_id", qid, b, lng)
+        if b.questions[qid].kind != "quiz":
+            fail(t("err.not_quiz", lng, id=qid), lang=lng)
     if count is not None and count < 1:
         fail(t("err.count", lng), lang=lng)
     progress = Progress()
@@ -413,18 +424,7 @@ def quiz(
 
 @app.command(help=_h("help.corrections"))
 def corrections(
-    wanted = list(ids or [])
-    if topic is not None and topic in b.questions:  # `quiz rope-quiz-acronym`: one question
-        wanted.append(topic)
-        topic = None
-    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic_or_quiz"), autocompletion=completion.topics_and_ids)] = None,
-    for qid in wanted:
-        if qid not in b.questions:
-            _unknown("err.unknown_id", qid, b, lng)
-        if b.questions[qid].kind != "quiz":
-            fail(t("err.not_quiz", lng, id=qid), lang=lng)
-    ids: Annotated[Optional[list[str]], typer.Option("--id", help=_h("help.opt.quiz_id"), autocompletion=completion.question_ids)] = None,
-    retry_missed: Annotated[bool, typer.Option("--retry-missed", help=_h("help.opt.retry_missed"))] = False,
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
@@ -485,6 +485,7 @@ def watch(
 
     lng = resolve_lang(lang)
     b = _bank(bank)
+    question_id = _current(b, question_id, workspace, lng)
     if not isinstance(_question(b, question_id, lng), CodeQuestion):
         fail(t("err.watch_code", lng, id=question_id), lang=lng)
     path = learner_file(workspace_dir(workspace), b, question_id)
@@ -508,7 +509,6 @@ def watch(
             on_grading=lambda: out.print(t("watch.grading", lng), style="dim"), on_result=on_result,
         )
     except KeyboardInterrupt:
-    question_id = _current(b, question_id, workspace, lng)
         out.print()
         out.print(t("watch.stopped", lng))  # Ctrl-C is how a watch ends: not an error
 
@@ -517,11 +517,13 @@ def watch(
 def solution(
     question_id: CurrentId = None,
     force: Annotated[bool, typer.Option("--force", help=_h("help.opt.force"))] = False,
+    workspace: Workspace = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
     from grader.grading.results import is_full_marks
     from grader.learner.solution import reference_of
+    from grader.ui import render
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -540,13 +542,11 @@ def solution(
         return
     render.print_solution(out, ref, lng)
 
-    workspace: Workspace = None,
 
 def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
     """--bank folders, else $LLAMAPREP_BANK's; each must be a folder (one-line error otherwise)."""
     dirs = [*(bank or [])] or extra_banks_from_env()
     for d in dirs:
-    from grader.ui import render
         if not Path(d).is_dir():
             fail(f"--bank {d}: no such folder")
     return dirs
