@@ -8,16 +8,15 @@ a ``ClassReport``.  It never raises for anything a student submitted.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from grader.bank.loader import Bank
 from grader.bank.schema import CodeQuestion
+from grader.grading.parallel import in_threads, sandbox
 from grader.grading.results import GradeReport, QuestionResult
 
 
@@ -108,12 +107,7 @@ def grade_class(
     ignored: list[str] = []
     if submissions is None:
         submissions, ignored = find_submissions(bank=bank, folder=folder, question_ids=question_ids)
-    own = zygote is None
-    if own:
-        from grader.sandbox.zygote import Zygote
-
-        zygote = Zygote()  # before any torch computation in this process
-    try:
+    with sandbox(zygote) as z:
         from grader.grading.engine import load_solution
 
         for qid in dict.fromkeys(qid for _, qid, _ in submissions):
@@ -123,16 +117,12 @@ def grade_class(
                 pass
 
         def work(item: tuple[str, str, Path]) -> QuestionResult:
-            result = _grade_one(bank, zygote, item[1], item[2])
+            result = _grade_one(bank, z, item[1], item[2])
             if progress is not None:
                 progress(f"{item[0]} {item[1]}")
             return result
 
-        with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-            results = list(pool.map(work, submissions))
-    finally:
-        if own:
-            zygote.close()
+        results = in_threads(work, submissions, workers)
     by_student: dict[str, StudentResult] = {}
     for (student, _qid, _path), result in zip(submissions, results):
         by_student.setdefault(student, StudentResult(student=student)).questions.append(result)

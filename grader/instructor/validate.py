@@ -13,11 +13,9 @@ one zygote shared by the whole run.
 from __future__ import annotations
 
 import inspect
-import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +26,7 @@ import yaml
 from grader.bank.corrections import uncorrected
 from grader.bank.loader import Bank, Question, _display, _line_of, builtin_bank_dir, load_bank
 from grader.bank.schema import CodeQuestion
+from grader.grading.parallel import in_threads, sandbox
 
 TODO_MARK = "TODO(author)"
 Progress = Callable[[str], None]
@@ -390,27 +389,18 @@ def validate_bank(
     code = [q for q in mine if isinstance(q, CodeQuestion) and q.id not in blocked]
     if not code:
         return report
-    own = zygote is None
-    if own:
-        from grader.sandbox.zygote import Zygote
-
-        zygote = Zygote()  # before any torch computation or reference module
     done = 0
     lock = threading.Lock()
 
     def check(q: CodeQuestion) -> list[str]:
         nonlocal done
-        items = _check_code_question(q, bank, zygote)
+        items = _check_code_question(q, bank, z)
         with lock:
             done += 1
             say(f"[{done}/{len(code)}] {q.id}: {'ok' if not items else f'{len(items)} problem(s)'}")
         return items
 
-    try:
-        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            for items in pool.map(check, code):  # results in bank order, whatever finishes first
-                report.problems.extend(items)
-    finally:
-        if own:
-            zygote.close()
+    with sandbox(zygote) as z:  # before any torch computation or reference module
+        for items in in_threads(check, code, workers):  # in bank order, whatever finishes first
+            report.problems.extend(items)
     return report
