@@ -139,8 +139,10 @@ def carve(roots: list[str], hidden: list[str]) -> list[str]:
     todo = list(roots)
     while todo:
         root = todo.pop()
-        if any(root == h or root.startswith(h.rstrip("/") + "/") for h in hidden):
-            continue  # the root itself is hidden
+        if root in hidden:
+            continue
+        # (a root inside a hidden folder stays: the interpreter may live in a home folder
+        # that holds the submission; only what is below a hidden folder is left out)
         inside = [h for h in hidden if h.startswith(root.rstrip("/") + "/")]
         if not inside:
             out.append(root)

@@ -11,6 +11,7 @@ Frame: b"LPv1" | u32 header length | header JSON | u32 blob count | (u64 length,
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import select
@@ -24,7 +25,11 @@ import torch
 MAGIC = b"LPv1"
 MAX_HEADER = 4 << 20
 MAX_BLOBS = 256
-MAX_BLOB_BYTES = 512 << 20
+MAX_BLOB_BYTES = 512 << 20  # what the grader may send a worker
+# What a worker may send back in one reply: far above any answer of the bank (the largest
+# is well under 1 MiB) yet small enough that a hostile reply costs each grading thread at
+# most this much memory; the buffers grow only as bytes actually arrive.
+MAX_REPLY_BYTES = 64 << 20
 MAX_DEPTH = 16
 MAX_DIM = 1 << 40  # no real tensor has a longer dimension; bounds shapes of empty tensors too
 
@@ -111,7 +116,7 @@ def _encode_tensor(t: torch.Tensor, blobs: list[bytes]) -> Any:
     if name not in DTYPES:
         return {"__unsupported__": f"tensor of dtype {name}"}
     nbytes = t.numel() * t.element_size()
-    if nbytes > MAX_BLOB_BYTES:
+    if nbytes > MAX_REPLY_BYTES:
         return {"__unsupported__": f"tensor of {nbytes} bytes (too large to return)"}
     if len(blobs) >= MAX_BLOBS:
         return {"__unsupported__": "too many tensors"}
@@ -181,8 +186,20 @@ def _decode_tensor(tree: dict, blobs: list[bytes], noncontig: bool) -> torch.Ten
 # ---------------------------------------------------------------- framing
 
 
+# Every request (a header with an "op") gets a fresh id, which the worker echoes in its
+# reply; recv_message on that socket then accepts only the reply that carries it, so a
+# reply can never be taken for the answer to another request (a stale one, one written
+# ahead of time, one from a process the worker forked).  Keyed by socket: a socket is used
+# by one grading thread at a time.
+_request_ids = itertools.count(1)
+_awaiting: dict[int, int] = {}  # socket fd -> id of the request it waits to hear about
+
+
 def send_message(sock: socket.socket, header: dict, blobs: Optional[list[bytes]] = None) -> None:
     blobs = blobs or []
+    if "op" in header:
+        header = {**header, "rid": next(_request_ids)}
+        _awaiting[sock.fileno()] = header["rid"]
     head = json.dumps(header, separators=(",", ":")).encode()
     parts = [MAGIC, struct.pack("<I", len(head)), head, struct.pack("<I", len(blobs))]
     for blob in blobs:
@@ -226,19 +243,19 @@ def _has_data(sock: socket.socket) -> bool:
 
 
 def _recv_exact(sock: socket.socket, n: int, deadline: Optional[float], alive: Optional[int] = None) -> bytearray:
-    buf = bytearray(n)
-    view = memoryview(buf)
-    got = 0
+    """``n`` bytes; the buffer grows as they arrive (a length announced but never sent
+    costs nothing)."""
+    buf = bytearray()
     sock.settimeout(None)
-    while got < n:
+    while len(buf) < n:
         _wait_readable(sock, deadline, alive)
         try:
-            count = sock.recv_into(view[got:], min(n - got, 1 << 20))
+            chunk = sock.recv(min(n - len(buf), 1 << 20))
         except OSError as exc:
             raise PeerClosed(f"channel error: {exc}") from None
-        if not count:
+        if not chunk:
             raise PeerClosed("the process closed the channel")
-        got += count
+        buf += chunk
     return buf
 
 
@@ -248,6 +265,9 @@ def recv_message(sock: socket.socket, deadline: Optional[float] = None, alive: O
 
     def read(n: int) -> bytearray:
         return _recv_exact(sock, n, deadline, alive)
+
+    awaited = _awaiting.pop(sock.fileno(), None)  # set: this is the grader reading a reply
+    limit = MAX_BLOB_BYTES if awaited is None else MAX_REPLY_BYTES
 
     if read(4) != MAGIC:
         raise WireError("bad frame")
@@ -260,6 +280,8 @@ def recv_message(sock: socket.socket, deadline: Optional[float] = None, alive: O
         raise WireError("header is not JSON") from None
     if not isinstance(header, dict):
         raise WireError("header is not an object")
+    if awaited is not None and header.get("rid") != awaited:
+        raise WireError("a reply that answers no request of the grader's")
     (count,) = struct.unpack("<I", read(4))
     if count > MAX_BLOBS:
         raise WireError("too many buffers")
@@ -267,7 +289,7 @@ def recv_message(sock: socket.socket, deadline: Optional[float] = None, alive: O
     for _ in range(count):
         (size,) = struct.unpack("<Q", read(8))
         total += size
-        if total > MAX_BLOB_BYTES:
-            raise WireError("buffers too large")
+        if total > limit:
+            raise WireError(f"buffers too large (more than {limit >> 20} MiB)")
         blobs.append(read(size))
     return header, blobs

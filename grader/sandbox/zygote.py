@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from grader.sandbox import confine
+from grader.sandbox.untrusted import Untrusted, read_bounded
+
 OUTPUT_CAP = 1 << 20  # bytes a worker may write to stdout/stderr
 SHOWN_OUTPUT = 2000  # bytes of it kept for the report
 PR_SET_PDEATHSIG = 1
@@ -43,6 +46,9 @@ PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
 NOBODY = 65534  # uid/gid a worker drops to when the grader runs as root
 NOBODY_NPROC = 512  # processes (threads included) all of nobody's workers may have
+
+
+_PLAN: Optional[confine.Plan] = None  # set in the zygote: the confinement every worker gets
 
 
 class SandboxError(RuntimeError):
@@ -143,11 +149,16 @@ def _worker_process(job: socket.socket, req: dict) -> None:
     _set_limit(resource.RLIMIT_NOFILE, 256)
     _set_limit(resource.RLIMIT_CPU, int(req["cpu_seconds"]))
     _set_limit(resource.RLIMIT_AS, _vm_size() + int(req["memory_bytes"]))
+    # Kernel confinement (grader.sandbox.confine), split around the drop to nobody: what
+    # needs root's privileges first, then the capabilities, Landlock and seccomp.
+    pending = confine.begin(_PLAN, workdir, memory_bytes=int(req["memory_bytes"]), hidden=tuple(req.get("hidden", ()))) if _PLAN else None
     _drop_root(workdir)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     _prctl(PR_SET_DUMPABLE, 0)  # another student's worker (same user) may not ptrace this one
     if os.getppid() == 1:  # the zygote died before the death signal was armed
         os._exit(1)
+    if pending is not None:
+        confine.finish(pending)
     sys.stdout = open(1, "w", buffering=1, closefd=False, errors="replace")
     sys.stderr = open(2, "w", buffering=1, closefd=False, errors="replace")
     sys.path.insert(0, req["submission_dir"])
@@ -218,6 +229,8 @@ def _zygote_main(ctl: socket.socket) -> None:
     except Exception:  # noqa: BLE001 - a cold start is slower, never wrong
         pass
     _nobody_can_run_python()  # decided once, inherited by every worker
+    global _PLAN
+    _PLAN = confine.prepare()  # probed once here; each worker only applies it
     import gc
 
     gc.freeze()  # workers share these pages instead of copying them when they collect
@@ -253,6 +266,8 @@ def _zygote_main(ctl: socket.socket) -> None:
     def die(*_: object) -> None:
         live.clear()
         sweep()
+        if _PLAN is not None:
+            _PLAN.cgroups.close()
         os._exit(0)
 
     # When the grader dies (even by SIGKILL), sweep before going: a plain SIGKILL here
@@ -290,6 +305,7 @@ def _zygote_main(ctl: socket.socket) -> None:
             _kill_group_and(req["pid"])
             live.discard(req["pid"])
             sweep_once()
+            _PLAN.cgroups.forget(req["pid"])  # once its tree is gone (retried on later requests)
         elif req["op"] == "reap":
             pid = req["pid"]
             _kill_group_and(pid)
@@ -300,8 +316,11 @@ def _zygote_main(ctl: socket.socket) -> None:
                     time.sleep(0.002)
             live.discard(pid)
             sweep()
+            _PLAN.cgroups.forget(pid)
             status = statuses.pop(pid, None)
             ctl.sendall(json.dumps({"status": status}).encode())
+        elif req["op"] == "isolation":
+            ctl.sendall(json.dumps(_PLAN.report()).encode())
 
 
 @dataclass
@@ -350,6 +369,7 @@ class Zygote:
         self.sock = ours
         self.closed = False
         self.lock = threading.Lock()  # class grading spawns from several threads
+        self._isolation: Optional[dict] = None
 
     def _request(self, req: dict, fds: tuple[int, ...] = ()) -> dict:
         with self.lock:
@@ -371,7 +391,13 @@ class Zygote:
             raise SandboxError("the grading sandbox was killed (by a submission?)")
         return json.loads(reply)
 
-    def spawn(self, submission: Path, *, memory_mb: int, cpu_seconds: float) -> WorkerHandle:
+    def isolation(self) -> dict:
+        """The confinement every worker of this zygote gets (grader.sandbox.confine.Plan.report)."""
+        if self._isolation is None:
+            self._isolation = self._request({"op": "isolation"})
+        return self._isolation
+
+    def spawn(self, submission: Path, *, memory_mb: int, cpu_seconds: float, hidden: tuple[str, ...] = ()) -> WorkerHandle:
         workdir = tempfile.mkdtemp(prefix="llamaprep-")
         ours, theirs = socket.socketpair()
         request = {
@@ -380,6 +406,8 @@ class Zygote:
             "submission_dir": str(submission.resolve().parent),
             "memory_bytes": memory_mb << 20,
             "cpu_seconds": max(1, int(cpu_seconds) + 1),
+            # Folders the worker's Landlock rules must leave out even inside allowed ones.
+            "hidden": [*hidden, str(submission.resolve().parent)],
         }
         try:
             reply = self._request(request, (theirs.fileno(),))
@@ -471,14 +499,15 @@ class WorkerHandle:
 
     def output_since(self, offset: int) -> tuple[str, int]:
         """What the learner's code printed after ``offset``, truncated with a notice; never parsed."""
-        path = self.workdir / "output.txt"
-        try:
-            size = path.stat().st_size
-            with open(path, "rb") as f:
-                f.seek(offset)
-                data = f.read(min(SHOWN_OUTPUT, max(0, size - offset)))
+        try:  # the worker owns the file: it may be a FIFO, a symlink to the reference...
+            found = read_bounded(str(self.workdir), "output.txt", offset, SHOWN_OUTPUT)
+        except Untrusted:
+            return "[the output file was replaced by something other than a plain file; not read]", offset
         except OSError:
             return "", offset
+        if found is None:
+            return "", offset
+        data, size = found
         text = data.decode("utf-8", errors="replace")
         if size - offset > SHOWN_OUTPUT:
             text += f"\n[... output truncated: {size - offset} bytes in all, first {SHOWN_OUTPUT} shown]"
