@@ -655,6 +655,9 @@ def _localize_cli(args: list[str]) -> list[str]:
 def main() -> None:
     try:
         args = _localize_cli(sys.argv[1:])
+        from grader.ui.commands import keep_only_invoked
+
+        keep_only_invoked(app, args)  # typer builds only the command that runs
         if UI_LANG == "zh":
             from grader.ui import click_zh
 
