@@ -68,6 +68,62 @@ def mistake_softmax_over_queries(q, k, v, causal=True):
     return _attend(q, keys, values, 1 / math.sqrt(q.shape[-1]), causal, softmax_dim=-2)
 
 
+
+def _attend_masked(q, keys, values, causal, fill=float("-inf"), after_softmax=False, diagonal_shift=0):
+    # like _attend, with the masking done the ways real code got it wrong
+    q_len, kv_len = q.shape[2], keys.shape[2]
+    scores = q.float() @ keys.float().transpose(-2, -1) / math.sqrt(q.shape[-1])
+    allowed = torch.ones(q_len, kv_len, dtype=torch.bool).tril(kv_len - q_len + diagonal_shift)
+    if causal and not after_softmax:
+        scores = scores.masked_fill(~allowed, fill)
+    probs = torch.softmax(scores, dim=-1)
+    if causal and after_softmax:
+        probs = probs.masked_fill(~allowed, 0.0)
+    return (probs @ values.float()).to(q.dtype)
+
+
+def mistake_group_queries_summed(q, k, v, causal=True):
+    # the queries of a group summed into one score per kv head, every head of the group then
+    # sharing its output (grouped-query-attention-pytorch#5)
+    bs, n_heads, q_len, head_dim = q.shape
+    n_kv_heads = k.shape[1]
+    summed = q.float().view(bs, n_kv_heads, n_heads // n_kv_heads, q_len, head_dim).sum(2)
+    out = _attend(summed, k, v, 1 / math.sqrt(head_dim), causal).to(q.dtype)
+    return out.repeat_interleave(n_heads // n_kv_heads, dim=1)
+
+
+def mistake_scale_by_model_dim(q, k, v, causal=True):
+    # 1 / sqrt(n_heads * head_dim), the model width, instead of 1 / sqrt(head_dim) (ViT-CIFAR#11)
+    keys, values = _repeat(q, k, v)
+    return _attend(q, keys, values, 1 / math.sqrt(q.shape[1] * q.shape[-1]), causal)
+
+
+def mistake_scale_by_num_heads(q, k, v, causal=True):
+    # 1 / sqrt(n_heads) instead of 1 / sqrt(head_dim) (tt-metal#56789)
+    keys, values = _repeat(q, k, v)
+    return _attend(q, keys, values, 1 / math.sqrt(q.shape[1]), causal)
+
+
+def mistake_masked_scores_zero(q, k, v, causal=True):
+    # masked scores set to 0 (or a tiny number), which softmax still weighs (transformer#10)
+    keys, values = _repeat(q, k, v)
+    return _attend_masked(q, keys, values, causal, fill=0.0)
+
+
+def mistake_mask_after_softmax(q, k, v, causal=True):
+    # the mask zeroes probabilities after the softmax: the rows no longer sum to one
+    # (pytorch-image-models#2236)
+    keys, values = _repeat(q, k, v)
+    return _attend_masked(q, keys, values, causal, after_softmax=True)
+
+
+def mistake_mask_excludes_self(q, k, v, causal=True):
+    # the diagonal masked too: a query cannot see its own key (former#10). With HF's fill, the
+    # dtype's minimum, a row with nothing left attends uniformly instead of giving NaN.
+    keys, values = _repeat(q, k, v)
+    return _attend_masked(q, keys, values, causal, fill=torch.finfo(torch.float32).min, diagonal_shift=-1)
+
+
 # Properties.
 
 def _plain_mha(q, k, v, causal):

@@ -22,6 +22,18 @@ def mistake_missing_batch(n_layers, n_kv_heads, head_dim, seq_len, batch_size=1,
     return 2 * n_layers * n_kv_heads * head_dim * seq_len * bytes_per_element
 
 
+
+def mistake_kv_heads_squared(n_layers, n_kv_heads, head_dim, seq_len, batch_size=1, bytes_per_element=2):
+    # an extra head factor, e.g. n_heads * hidden_size where hidden_size already holds the
+    # heads (vllm-fit#2): 8x too much with 8 kv heads
+    return 2 * n_layers * n_kv_heads * n_kv_heads * head_dim * seq_len * batch_size * bytes_per_element
+
+
+def mistake_missing_kv_heads(n_layers, n_kv_heads, head_dim, seq_len, batch_size=1, bytes_per_element=2):
+    # one head's worth per layer, the n_kv_heads factor left out (ai-engineering-from-scratch#57)
+    return 2 * n_layers * head_dim * seq_len * batch_size * bytes_per_element
+
+
 # Properties.
 
 def prop_scaling(gen) -> Property:

@@ -58,6 +58,18 @@ def mistake_no_float32_upcast(x, weight, grad_out, eps=1e-5):
     return grad_x, (grad_out * x_hat).reshape(-1, x.shape[-1]).sum(0)
 
 
+
+def mistake_weight_twice_in_correction(x, weight, grad_out, eps=1e-5):
+    # the variance term multiplied by the weight a second time (Megatron-LM#6859)
+    xf, gf, wf = x.float(), grad_out.float(), weight.float()
+    rstd = torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + eps)
+    x_hat = xf * rstd
+    gw = gf * wf
+    grad_x = rstd * (gw - wf * x_hat * (gw * x_hat).mean(-1, keepdim=True))
+    grad_weight = (gf * x_hat).reshape(-1, x.shape[-1]).sum(0)
+    return grad_x.type_as(x), grad_weight.type_as(weight)
+
+
 # Properties.
 
 NAMES = ("grad_x", "grad_weight")

@@ -48,3 +48,19 @@ class mistake_bias_added(RMSNorm):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         output = self._norm(x.float()).type_as(x)
         return (output * self.weight + self.bias).type_as(x)
+
+
+class mistake_weight_grad_missing(RMSNorm):
+    # the weight is a parameter but gets no gradient, as when a fused backward returns None
+    # for it (unsloth#4533): it would never train
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        output = self._norm(x.float()).type_as(x)
+        return (output * self.weight.detach()).type_as(x)
+
+
+class mistake_weight_init_zeros(RMSNorm):
+    # Gemma's init (its norm multiplies by 1 + weight) with Llama's x_hat * weight: the output
+    # starts at zero (torchtitan#4489)
+    def __init__(self, dim: int, eps: float = 1e-5):
+        super().__init__(dim, eps)
+        self.weight = torch.nn.Parameter(torch.zeros(dim))

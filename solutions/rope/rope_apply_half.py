@@ -59,6 +59,23 @@ def mistake_positions_ignored(x, positions, base=10000.0):
     return _rotate_half_layout(x, _angles(x, torch.arange(x.shape[1]), base))
 
 
+def mistake_table_along_heads(x, positions, base=10000.0):
+    # the rotary table built along dim -2, the heads in (batch, seq, heads, head_dim): head h
+    # turns by h * theta whatever the token's position (xformers#841, open_lm#4)
+    angles = _angles(x, torch.arange(x.shape[-2]), base)  # (heads, head_dim/2)
+    cos, sin = angles.cos()[None, None], angles.sin()[None, None]  # (1, 1, heads, head_dim/2)
+    a, b = x.float().chunk(2, dim=-1)
+    return torch.cat((a * cos - b * sin, a * sin + b * cos), dim=-1).type_as(x)
+
+
+def mistake_angles_in_low_precision(x, positions, base=10000.0):
+    # inv_freq and positions in x's dtype before the product m * theta (gpt-neox#1003,
+    # transformers#29285): at position 8191 bfloat16 cannot even hold the position
+    inv_freq = _inv_freq(x.shape[-1], base).to(x.dtype)
+    angles = positions.to(x.dtype)[:, None] * inv_freq[None, :]
+    return _rotate_half_layout(x, angles.float())
+
+
 # Properties: each judge first anchors one output on the reference, so a constant fails.
 
 def _anchor(out, x, positions, what):

@@ -60,6 +60,16 @@ def mistake_base_ignored(x, positions, base=10000.0):
     return _rotate_pairs(x, angles)
 
 
+def mistake_table_along_heads(x, positions, base=10000.0):
+    # the rotary table built along dim -2, the heads in (batch, seq, heads, head_dim): head h
+    # turns by h * theta whatever the token's position (xformers#841, open_lm#4)
+    angles = torch.outer(torch.arange(x.shape[-2]).float(), _inv_freq(x.shape[-1], base))  # (heads, head_dim/2)
+    cos, sin = angles.cos()[None, None], angles.sin()[None, None]  # (1, 1, heads, head_dim/2)
+    xf = x.float()
+    a, b = xf[..., 0::2], xf[..., 1::2]
+    return torch.stack((a * cos - b * sin, a * sin + b * cos), dim=-1).flatten(-2).type_as(x)
+
+
 # Properties: each judge first anchors one output on the reference, so a constant fails.
 
 def _anchor(out, x, positions, what):

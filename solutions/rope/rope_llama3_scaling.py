@@ -49,6 +49,21 @@ def mistake_smooth_reversed(inv_freq, factor=8.0, low_freq_factor=1.0, high_freq
     return torch.where(wavelen < original_max_positions / high_freq_factor, inv_freq, out)
 
 
+def mistake_unscaled_returned(inv_freq, factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0, original_max_positions=8192):
+    # the scaled table is computed somewhere, but the original one is what reaches RoPE
+    # (felafax#59, mlxcel#1355, unsloth#6197)
+    return inv_freq.clone()
+
+
+def mistake_yarn_ramp(inv_freq, factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0, original_max_positions=8192):
+    # YaRN's ramp, linear over the frequency index (so in log(L / w)), instead of Llama 3.1's,
+    # linear in L / w between low_freq_factor and high_freq_factor
+    ratio = original_max_positions * inv_freq / (2 * math.pi)  # L / w
+    lo, hi = math.log(low_freq_factor), math.log(high_freq_factor)
+    smooth = ((ratio.log() - lo) / (hi - lo)).clamp(0, 1)
+    return (1 - smooth) * inv_freq / factor + smooth * inv_freq
+
+
 def prop_smooth_ratio(gen: torch.Generator) -> Property:
     # dense, log-spaced frequencies from 1 down to 1e-6, across both band edges
     inv_freq = torch.logspace(0.0, -6.0, 601, dtype=torch.float64)
