@@ -328,6 +328,7 @@ def grade(
     if file is not None:
         if len(names) != 1 or names[0] not in b.questions:
             fail("--file needs exactly one question id, e.g. `llamaprep grade rope-apply-interleaved --file my.py`")
+        _gradable(b, names, lng)
         if not file.is_file():
             fail(f"no such file: {file}")
         targets = [(names[0], file)]
@@ -336,6 +337,7 @@ def grade(
         qids = _targets(b, names, started) if names else started
         if not qids:
             fail(t("grade.nothing", lng, workspace=ws))
+        _gradable(b, qids, lng)
         targets = []
         for qid in qids:
             path = learner_file(ws, b, qid)
@@ -359,9 +361,30 @@ def grade(
         from grader.ui import render
 
         render.grade_report(out, report, b, lng)
-    if report.problems:
-        fail(f"the bank is broken ({report.problems[0]}); run `llamaprep validate`")
+    if report.failures:  # the grader failed, not the learner: nothing of it was recorded
+        fail(_failure_line(report.failures[0], lng), lang=lng)
     raise typer.Exit(0 if report.full_marks else 1)
+
+
+def _gradable(b: Bank, qids: list[str], lng: str) -> None:
+    """Exit 2 when a named question is not graded from a file (a quiz question)."""
+    from grader.grading.reasons import not_gradable
+    from grader.report.reasons import render
+
+    for qid in qids:
+        why = not_gradable(b.questions[qid])
+        if why is not None:
+            fail(render(why, lng), lang=lng)
+
+
+def _failure_line(result, lng: str) -> str:
+    from grader.grading.reasons import BANK_FAILURES
+    from grader.report.reasons import render
+
+    line = f"{result.id}: {render(result.failure, lng)}"
+    if result.failure.code in BANK_FAILURES:
+        return f"the bank is broken ({line}); run `llamaprep validate`"
+    return line
 
 
 @app.command(help=_h("help.quiz"))

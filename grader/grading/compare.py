@@ -1,7 +1,8 @@
 """Comparing a returned value with the expected one (trusted parent side).
 
-``compare`` walks tensors, numbers and containers together and returns a one-line reason
-for the first difference, or None when they match.  Tensors follow
+``difference`` walks tensors, numbers and containers together and returns the first
+difference as a Reason (grader/grading/reasons.py), or None when they match; ``compare``
+is the same as an English sentence.  Tensors follow
 ``torch.testing.assert_close``: same shape, same dtype, values within the tolerance of the
 expected tensor's dtype.
 """
@@ -9,12 +10,15 @@ expected tensor's dtype.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 import torch
 
-from grader.properties import greatest_difference, unravel
 from grader.bank.schema import Tolerance
+from grader.grading.reasons import Reason, reason
+from grader.properties import greatest_difference, unravel
+from grader.report.reasons import render
 from grader.sandbox.wire import Unsupported
 
 ToleranceFor = Callable[[str], Tolerance]
@@ -24,22 +28,30 @@ def dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> dict:
+    """What a value is, as data for a reason (rendered by grader/report/reasons.py)."""
     if isinstance(value, torch.Tensor):
-        return f"a {dtype_name(value.dtype)} tensor of shape {tuple(value.shape)}"
+        return {"kind": "tensor", "dtype": dtype_name(value.dtype), "shape": list(value.shape)}
     if value is None:
-        return "None"
+        return {"kind": "none"}
     if isinstance(value, Unsupported):
-        return f"an object that is not plain data ({value.what})"
-    return f"a {type(value).__name__}"
+        return {"kind": "unsupported", "what": value.what}
+    return {"kind": "type", "name": type(value).__name__}
 
 
-def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance, where: str = "", *, reveal: bool = False) -> Optional[str]:
-    at = f" at {where}" if where else ""
+Where = tuple  # a path into the returned value: ints index outputs/elements, strs are dict keys
+
+
+def _at(where: Where) -> dict:
+    return {"where": list(where)} if where else {}
+
+
+def tensor_difference(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance, where: Where = (), *, reveal: bool = False) -> Optional[Reason]:
+    at = _at(where)
     if tuple(actual.shape) != tuple(expected.shape):
-        return f"shape mismatch{at}: got {tuple(actual.shape)}, expected {tuple(expected.shape)}"
+        return reason("shape-mismatch", got=list(actual.shape), expected=list(expected.shape), **at)
     if actual.dtype != expected.dtype:
-        return f"dtype mismatch{at}: got {dtype_name(actual.dtype)}, expected {dtype_name(expected.dtype)}"
+        return reason("dtype-mismatch", got=dtype_name(actual.dtype), expected=dtype_name(expected.dtype), **at)
     if actual.numel() == 0:
         return None
     if not expected.dtype.is_floating_point and not expected.dtype.is_complex:
@@ -47,7 +59,7 @@ def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance
             return None
         wrong = int((actual != expected).sum())
         _, index = greatest_difference(actual != expected, torch.zeros_like(expected, dtype=torch.bool))
-        return f"{wrong} of {expected.numel()} values differ{at}, first at index {index}"
+        return reason("values-differ", count=wrong, total=expected.numel(), index=list(index), **at)
     a, e = actual.double(), expected.double()
     close = torch.isclose(a, e, rtol=tol.rtol, atol=tol.atol)
     if bool(close.all()):
@@ -56,72 +68,87 @@ def compare_tensors(actual: torch.Tensor, expected: torch.Tensor, tol: Tolerance
     if bool(bad_nan.any()):
         flat = int(bad_nan.reshape(-1).nonzero()[0])
         index = unravel(flat, tuple(a.shape))
-        wanted = f"{float(e.reshape(-1)[flat]):.4g}" if reveal else "a number"
-        return f"NaN{at} at index {index} where {wanted} was expected"
+        wanted = float(e.reshape(-1)[flat]) if reveal else None  # a hidden case never shows its data
+        return reason("unexpected-nan", index=list(index), expected=wanted, **at)
     diff, index = greatest_difference(a, e)
     mismatched = int((~close).sum())
-    return (
-        f"Greatest absolute difference {diff:.3g} at index {index}{at} "
-        f"({mismatched} of {close.numel()} values outside rtol={tol.rtol:g}, atol={tol.atol:g})"
-    )
+    return reason("max-abs-diff", value=diff, index=list(index), count=mismatched, total=close.numel(), rtol=tol.rtol, atol=tol.atol, **at)
 
 
-def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: str = "", *, reveal: bool = False) -> Optional[str]:
-    """The first difference, or None.  Unless ``reveal`` (a visible case), the message
+def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, *, reveal: bool = False) -> Optional[str]:
+    """The first difference as an English sentence, or None (see ``difference``)."""
+    found = difference(actual, expected, tolerance_for, reveal=reveal)
+    return None if found is None else render(found, "en")
+
+
+def difference(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: Where = (), *, reveal: bool = False) -> Optional[Reason]:
+    """The first difference, or None.  Unless ``reveal`` (a visible case), the reason
     states differences, shapes, dtypes and indices but never an expected value: a
     hidden case must not hand out its data."""
-    at = f" at {where}" if where else ""
-    wrong = f"{at}, which is not the expected value"
+    at = _at(where)
     if isinstance(expected, torch.Tensor):
         if not isinstance(actual, torch.Tensor):
-            return f"expected {_describe(expected)}{at}, got {_describe(actual)}"
-        return compare_tensors(actual, expected, tolerance_for(dtype_name(expected.dtype)), where, reveal=reveal)
+            return reason("wrong-type", expected=describe(expected), got=describe(actual), **at)
+        return tensor_difference(actual, expected, tolerance_for(dtype_name(expected.dtype)), where, reveal=reveal)
     if isinstance(expected, bool) or expected is None:
         if actual is expected or (isinstance(actual, bool) and actual == expected):
             return None
-        return f"expected {expected!r}{at}, got {_short(actual)}" if reveal else f"got {_short(actual)}{wrong}"
+        return _mismatch(repr(expected), _got(actual), at, reveal)
     if isinstance(expected, int):
         if isinstance(actual, bool) or not isinstance(actual, int):
-            return f"expected {f'the integer {expected}' if reveal else 'an integer'}{at}, got {_describe(actual)}"
+            return reason("not-an-integer", got=describe(actual), expected=expected if reveal else None, **at)
         if actual == expected:
             return None
-        return f"expected {expected}{at}, got {actual}" if reveal else f"got {actual}{wrong}"
+        return _mismatch(str(expected), str(actual), at, reveal)
     if isinstance(expected, float):
         if isinstance(actual, bool) or not isinstance(actual, (int, float)):
-            return f"expected a number{at}, got {_describe(actual)}"
+            return reason("not-a-number", got=describe(actual), **at)
         tol = tolerance_for("float64")
         if math.isclose(actual, expected, rel_tol=tol.rtol, abs_tol=tol.atol):
             return None
-        return f"expected {expected:.6g}{at}, got {actual:.6g}" if reveal else f"got {actual:.6g}{wrong} (rtol={tol.rtol:g}, atol={tol.atol:g})"
+        if reveal:
+            return reason("value-mismatch", expected=f"{expected:.6g}", got=f"{actual:.6g}", **at)
+        return reason("wrong-number", got=actual, rtol=tol.rtol, atol=tol.atol, **at)
     if isinstance(expected, str):
         if actual == expected:
             return None
-        return f"expected {expected!r}{at}, got {_short(actual)}" if reveal else f"got {_short(actual)}{wrong}"
+        return _mismatch(repr(expected), _got(actual), at, reveal)
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
-            return f"expected a {type(expected).__name__} of {len(expected)} values{at}, got {_describe(actual)}"
+            return reason("not-a-sequence", expected_type=type(expected).__name__, length=len(expected), got=describe(actual), **at)
         if len(actual) != len(expected):
-            return f"expected {len(expected)} values{at}, got {len(actual)}"
+            return reason("length-mismatch", expected=len(expected), got=len(actual), **at)
         for i, (a, e) in enumerate(zip(actual, expected)):
-            problem = compare(a, e, tolerance_for, f"{where}[{i}]" if where else f"output {i}", reveal=reveal)
+            problem = difference(a, e, tolerance_for, (*where, i), reveal=reveal)
             if problem:
                 return problem
         return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
-            return f"expected a dict{at}, got {_describe(actual)}"
+            return reason("not-a-dict", got=describe(actual), **at)
         if set(actual) != set(expected):
-            return f"expected keys {sorted(expected)}{at}, got {sorted(map(str, actual))}"
+            return reason("keys-mismatch", expected=sorted(expected), got=sorted(map(str, actual)), **at)
         for key in expected:
-            problem = compare(actual[key], expected[key], tolerance_for, f"{where}.{key}" if where else key, reveal=reveal)
+            problem = difference(actual[key], expected[key], tolerance_for, (*where, str(key)), reveal=reveal)
             if problem:
                 return problem
         return None
-    return None if actual == expected else f"unexpected value{at}"
+    return None if actual == expected else reason("unexpected-value", **at)
+
+
+def _mismatch(expected: str, got: Any, at: dict, reveal: bool) -> Reason:
+    """A plain value that differs: shown beside the expected one only in a visible case."""
+    return reason("value-mismatch", expected=expected, got=got, **at) if reveal else reason("wrong-value", got=got, **at)
+
+
+def _got(value: Any) -> Any:
+    """A returned plain value for a reason: its (short) repr, or the description of a
+    tensor or of an object the child could only name."""
+    return describe(value) if isinstance(value, (torch.Tensor, Unsupported)) else _short(value)
 
 
 def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, torch.Tensor) else _describe(value)
+    text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
+import signal
 import sys
 import threading
 import time
@@ -27,20 +27,12 @@ import torch
 from grader.bank.loader import Bank
 from grader.bank.schema import Case, CodeQuestion, PropertyCheck
 from grader.grading import inputs
-from grader.grading.compare import compare, excerpt, shapes
-from grader.grading.results import CaseResult, GradeReport, QuestionResult
+from grader.grading.compare import difference, excerpt, shapes
+from grader.grading.reasons import CHILD_CODES, Reason, ReasonError, not_gradable, reason, sanitize
+from grader.grading.results import CaseResult, GradeReport, QuestionResult, is_full_marks
 from grader.properties import Property
 from grader.sandbox import drivers, wire
-from grader.sandbox.zygote import SandboxError, WorkerHandle, Zygote
-
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def sanitize(text: Any, limit: int = 500) -> str:
-    """Untrusted text from a child, safe to print: no escape sequences, bounded length."""
-    text = _CONTROL.sub("", str(text))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
+from grader.sandbox.zygote import ExitInfo, SandboxError, WorkerHandle, Zygote
 
 # ---------------------------------------------------------------- reference side
 
@@ -85,7 +77,7 @@ class Outcome:
     """What one call in the child came to."""
 
     kind: str  # ok | error | forbidden | memory | timeout | crashed
-    message: str = ""
+    reason: Optional[Reason] = None  # unless ok
     value: Any = None
 
 
@@ -126,7 +118,7 @@ class Session:
             "protected": list(self.protected),
             "workdir": str(self.worker.workdir),
         }
-        outcome = self._exchange(request, [], what="loading your file")
+        outcome = self._exchange(request, [], phase="load")
         if outcome.kind != "ok":
             self.load_failure = outcome
             self.stop()
@@ -145,7 +137,7 @@ class Session:
         return text
 
     # -- one exchange with the child
-    def _exchange(self, header: dict, blobs: list[bytes], what: str, meanwhile: Optional[Callable[[], None]] = None) -> Outcome:
+    def _exchange(self, header: dict, blobs: list[bytes], phase: str, meanwhile: Optional[Callable[[], None]] = None) -> Outcome:
         assert self.worker is not None
         started = time.monotonic()
         deadline, capped = self._deadline()
@@ -158,31 +150,31 @@ class Session:
             return self._interpret(reply, out)
         except (wire.WireTimeout, TimeoutError):
             limit = self.q.grading.question_time_limit if capped else self.q.grading.time_limit
-            scope = "the question's time limit" if capped else "the time limit"
+            code = ("load-" if phase == "load" else "") + ("question-timeout" if capped else "timeout")
             self._crash_cleanup()
-            return Outcome("timeout", f"{what} did not finish within {scope} ({limit:g} s)")
+            return Outcome("timeout", reason(code, limit_s=limit))
         except wire.PeerClosed:
             return Outcome("crashed", self._crash_cleanup())
         except (wire.WireError, OSError) as exc:
             self._crash_cleanup()
-            return Outcome("crashed", f"the process sent a malformed reply ({sanitize(exc, 100)})")
+            return Outcome("crashed", reason("malformed-reply", detail=sanitize(exc, 100)))
         finally:
             self._spend(started)
 
-    def _crash_cleanup(self) -> str:
+    def _crash_cleanup(self) -> Reason:
         assert self.worker is not None
-        info = self.worker.stop()
-        return info.describe()
+        return exit_reason(self.worker.stop())
 
     def _interpret(self, reply: dict, blobs: list[bytes]) -> Outcome:
         status = reply.get("status")
-        message = sanitize(reply.get("message", ""))
         if status == "ok":
             if "result" not in reply:
                 return Outcome("ok")
             return Outcome("ok", value=wire.decode(reply["result"], blobs))
-        if status in ("error", "forbidden", "memory"):
-            return Outcome(status, message)
+        if status == "memory":
+            return Outcome("memory", reason("memory-limit", limit_mb=self.q.grading.memory_limit_mb))
+        if status in ("error", "forbidden"):
+            return Outcome(status, child_reason(reply.get("reason")))
         raise wire.WireError("unknown reply")
 
     # -- public
@@ -190,25 +182,46 @@ class Session:
         if self.load_failure is not None:
             return self.load_failure
         if self.budget <= 0:
-            return Outcome("timeout", f"skipped: the question's time limit ({self.q.grading.question_time_limit:g} s) was used up")
+            return Outcome("timeout", reason("time-used-up", limit_s=self.q.grading.question_time_limit))
         try:
             if self.worker is None and self._start() is not None:
                 return self.load_failure  # type: ignore[return-value]
         except SandboxError as exc:
             self.worker = None
-            return Outcome("crashed", sanitize(exc))
+            return Outcome("crashed", reason("sandbox-lost", detail=sanitize(exc)))
         blobs: list[bytes] = []
         tree = wire.encode(values, blobs)
-        outcome = self._exchange({"op": "call", "names": names, "args": tree}, blobs, "your code", meanwhile)
+        outcome = self._exchange({"op": "call", "names": names, "args": tree}, blobs, "call", meanwhile)
         if outcome.kind in ("timeout", "crashed", "memory"):
             self.stop()  # a fresh child for the next case
         return outcome
 
 
+def exit_reason(info: ExitInfo) -> Reason:
+    """How a worker ended, as a reason (the signal by name: SIGSEGV)."""
+    if info.signal is not None:
+        try:
+            name = signal.Signals(info.signal).name
+        except ValueError:
+            name = f"signal {info.signal}"
+        return reason("killed-by-signal", signal=name)
+    if info.code is not None:
+        return reason("exited", code=info.code)
+    return reason("process-died")
+
+
+def child_reason(data: Any) -> Reason:
+    """A failure the child reported, checked: a code it may report, plain parameters."""
+    try:
+        found = Reason.from_json(data)
+    except ReasonError as exc:
+        raise wire.WireError(f"malformed reason: {exc}") from None
+    if found.code not in CHILD_CODES or not all(isinstance(v, (str, int, float)) for v in found.params.values()):
+        raise wire.WireError(f"reason {found.code!r} is not the child's to give")
+    return found
+
+
 # ---------------------------------------------------------------- judging
-
-
-_STATUS_OF = {"error": "error", "forbidden": "forbidden", "memory": "crashed", "timeout": "timeout", "crashed": "crashed"}
 
 
 def _case_points(q: CodeQuestion) -> list[float]:
@@ -232,17 +245,9 @@ def _name_mistake(q: CodeQuestion, solution: ModuleType, names: list[str], value
             wrong = drive(fn, names, _clone(values))
         except Exception:  # noqa: BLE001 - a mistake variant that raises simply doesn't match
             continue
-        if compare(actual, wrong, _tolerance_for(q)) is None:
+        if difference(actual, wrong, _tolerance_for(q)) is None:
             return mistake
     return None
-
-
-def _failed_outcome(outcome: Outcome, q: CodeQuestion) -> tuple[str, str]:
-    status = _STATUS_OF[outcome.kind]
-    message = outcome.message
-    if outcome.kind == "memory":
-        message = f"memory limit exceeded ({q.grading.memory_limit_mb} MiB)"
-    return status, message
 
 
 def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: Case, points: float) -> CaseResult:
@@ -258,7 +263,7 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
         try:
             expected.append(drivers.DRIVERS[q.grading.driver](getattr(solution, q.entry_point), names, _clone(values)))
         except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
-            raise QuestionBroken(f"the reference solution failed on case {case.name!r}: {type(exc).__name__}: {exc}") from None
+            raise QuestionBroken(reason("reference-failed", case=case.name, type=type(exc).__name__, message=str(exc))) from None
 
     outcome = session.call(names, values, meanwhile=reference)
     if not expected:
@@ -267,20 +272,19 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
     if case.visible:  # a visible case may show its data; a hidden one never does
         result.inputs = shapes(names, values)
     if outcome.kind != "ok":
-        result.status, result.message = _failed_outcome(outcome, q)
+        result.fail(outcome.reason)
         return result
-    problem = compare(outcome.value, expected[0], _tolerance_for(q), reveal=case.visible)
+    problem = difference(outcome.value, expected[0], _tolerance_for(q), reveal=case.visible)
     if problem is None:
-        result.status, result.score = "passed", points
+        result.passed()
         return result
-    result.message = sanitize(problem)
     if case.visible:
         result.expected = excerpt(expected[0])
     mistake = _name_mistake(q, solution, names, values, outcome.value)
-    if mistake is not None:
-        result.mistake = mistake.id
-        result.explanation = {"en": mistake.explanation.en, "zh": mistake.explanation.zh}
-        result.message += f" — this matches the known mistake '{mistake.id}': {mistake.explanation.en}"
+    if mistake is None:
+        result.fail(problem)
+    else:
+        result.fail(problem, mistake=mistake.id, explanation={"en": mistake.explanation.en, "zh": mistake.explanation.zh})
     return result
 
 
@@ -293,13 +297,13 @@ def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, che
     try:
         prop: Property = getattr(solution, check.function)(gen)
     except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
-        raise QuestionBroken(f"property {check.name!r} could not be set up: {type(exc).__name__}: {exc}") from None
+        raise QuestionBroken(reason("property-setup-failed", property=check.name, type=type(exc).__name__, message=str(exc))) from None
     outputs = []
     for call in prop.calls:
         values = list(call)
         outcome = session.call([f"arg{i}" for i in range(len(values))], values)
         if outcome.kind != "ok":
-            result.status, result.message = _failed_outcome(outcome, q)
+            result.fail(outcome.reason)
             result.output = sanitize(session.printed(), limit=4000)
             return result
         outputs.append(outcome.value)
@@ -307,28 +311,47 @@ def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, che
     try:
         problem = prop.judge(outputs)
     except Exception as exc:  # noqa: BLE001 - outputs of the wrong kind
-        problem = f"the property could not be checked on your output ({type(exc).__name__}: {sanitize(exc, 120)})"
+        result.fail(reason("property-unchecked", type=type(exc).__name__, message=sanitize(exc, 120)))
+        return result
     if problem is None:
-        result.status, result.score = "passed", points
-    else:
-        result.message = sanitize(problem)
+        result.passed()
+    else:  # the judge's sentence is the bank author's own
+        result.fail(reason("property-failed", message=str(problem)))
     return result
 
 
 class QuestionBroken(Exception):
     """The question itself (its reference or checks) failed: the bank needs fixing."""
 
+    def __init__(self, why: Reason):
+        super().__init__(why.code)
+        self.reason = why
+
 
 def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote) -> QuestionResult:
+    """Grade one file for one code question.  Never raises: what the submission did is in
+    its cases; what stopped the grader (a broken reference, a failure of its own) is the
+    result's ``failure``."""
     started = time.monotonic()
-    q = question
+    try:
+        result = _grade_question(question, submission, bank, zygote)
+    except Exception as exc:  # noqa: BLE001 - the grader's own failure becomes a result, marked as such
+        result = failed_result(question, submission, reason("internal-error", type=type(exc).__name__, message=str(exc)))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _grade_question(q: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote) -> QuestionResult:
     result = QuestionResult(id=q.id, score=0.0, max_score=q.points, file=str(submission))
     try:
         solution = load_solution(bank.solution_path(q.id), q.id)
     except Exception as exc:  # noqa: BLE001 - a broken bank becomes a result
-        return missing_file_result(q, submission, f"the question's reference cannot be loaded: {type(exc).__name__}: {exc}", broken=True)
+        return failed_result(q, submission, reason("reference-unloadable", type=type(exc).__name__, message=str(exc)))
     points = _case_points(q)
-    session = Session(zygote, q, submission, protected=hidden_folders(bank, submission))
+    try:
+        session = Session(zygote, q, submission, protected=hidden_folders(bank, submission))
+    except OSError as exc:  # the learner's file: unreadable is the submission's failure
+        return missing_file_result(q, submission, reason("unreadable-file", path=str(submission), error=exc.strerror or str(exc)))
     items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(zip(q.grading.properties, points[len(q.grading.cases):]))
     try:
         for item, pts in items:
@@ -338,15 +361,14 @@ def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygo
                 case = _grade_property(session, q, solution, item, pts)
             result.cases.append(case)
     except QuestionBroken as exc:
-        result.problem = sanitize(exc)
+        result.failure = exc.reason
         for item, pts in items[len(result.cases):]:
-            result.cases.append(CaseResult(name=item.name, status="error", score=0.0, max_score=pts, message=f"not graded: {result.problem}"))
+            result.cases.append(CaseResult(name=item.name, status="error", score=0.0, max_score=pts, reason=reason("not-graded", cause=exc.reason)))
     finally:
         session.stop()
     total = sum(c.score for c in result.cases)
     # Case points are fractions of the question's points: undo float summation noise.
-    result.score = q.points if abs(total - q.points) < 1e-9 else round(total, 9)
-    result.seconds = time.monotonic() - started
+    result.score = q.points if is_full_marks(total, q.points) else round(total, 9)
     return result
 
 
@@ -358,45 +380,68 @@ def hidden_folders(bank: Bank, submission: Path) -> tuple[str, ...]:
     return tuple(sorted(f for f in folders if not inside.is_relative_to(f)))
 
 
-def missing_file_result(question: CodeQuestion, path: Path, reason: str, broken: bool = False) -> QuestionResult:
+def missing_file_result(question: CodeQuestion, path: Path, why: Reason) -> QuestionResult:
+    """Every case of ``question`` ends with ``why``: the submission's file is missing or unreadable."""
     points = _case_points(question)
     specs: list[Any] = list(question.grading.cases) + list(question.grading.properties)
-    cases = [CaseResult(name=s.name, status="error", score=0.0, max_score=p, message=reason, name_zh=s.name_zh) for s, p in zip(specs, points)]
-    result = QuestionResult(id=question.id, score=0.0, max_score=question.points, cases=cases, file=str(path))
-    result.problem = reason if broken else None
+    cases = [CaseResult(name=s.name, status="error", score=0.0, max_score=p, reason=why, name_zh=s.name_zh) for s, p in zip(specs, points)]
+    return QuestionResult(id=question.id, score=0.0, max_score=question.points, cases=cases, file=str(path))
+
+
+def failed_result(question: Any, path: Path, failure: Reason) -> QuestionResult:
+    """A question the grader could not grade: ``failure`` says why; no case ran."""
+    if isinstance(question, CodeQuestion):
+        result = missing_file_result(question, path, reason("not-graded", cause=failure))
+    else:
+        result = QuestionResult(id=getattr(question, "id", str(question)), score=0.0, max_score=getattr(question, "points", 0.0), file=str(path))
+    result.failure = failure
     return result
 
 
-def _grade_one(bank: Bank, zygote: Zygote, qid: str, path: Path) -> Optional[QuestionResult]:
-    q = bank.get(qid)
+def _grade_one(bank: Bank, zygote: Optional[Zygote], qid: str, path: Path, broken: Optional[Reason] = None) -> QuestionResult:
+    q = bank.questions.get(qid)
+    if q is None:
+        return failed_result(qid, path, reason("unknown-question", id=qid))
     if not isinstance(q, CodeQuestion):
-        return None
-    try:
-        return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
-    except OSError as exc:
-        return missing_file_result(q, path, f"cannot read {path}: {exc.strerror or exc}")
+        return failed_result(q, path, not_gradable(q) or reason("internal-error", type="TypeError", message=f"{qid} is no code question"))
+    if broken is not None or zygote is None:
+        return failed_result(q, path, broken or reason("internal-error", type="SandboxError", message="no sandbox"))
+    return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
 
 
 def grade_submissions(
     *, bank: Bank, targets: Iterable[tuple[str, Path]], zygote: Optional[Zygote] = None, jobs: Optional[int] = None
 ) -> GradeReport:
-    """Grade each (question id, file) pair; a catastrophic failure is a result, not an exception.
+    """Grade each (question id, file) pair: the one entry point, and it never raises.
+
+    What a submission did ends up in its question's cases (``report.questions``); a
+    question the grader could not grade (unknown id, a quiz question, a broken reference,
+    no sandbox) ends up in ``report.failures`` with the reason, and counts for nobody.
 
     Questions are graded on ``jobs`` threads (default: one per core): while one waits for
     its child, another computes references, so both cores stay busy.  Results keep the
     order of ``targets``.
     """
-    own = zygote is None
-    zygote = zygote or Zygote()
     targets = list(targets)
+    own = zygote is None
+    broken: Optional[Reason] = None
+    if own:
+        try:
+            zygote = Zygote()
+        except Exception as exc:  # noqa: BLE001 - no fork, no socket: the grader's resources, not the submission
+            broken = reason("internal-error", type=type(exc).__name__, message=f"cannot start the grading sandbox: {exc}")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
+    results: list[QuestionResult] = []
     try:
-        if jobs == 1:
-            results = [_grade_one(bank, zygote, qid, path) for qid, path in targets]
-        else:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                results = list(pool.map(lambda t: _grade_one(bank, zygote, *t), targets))
+        if jobs > 1:
+            try:
+                with ThreadPoolExecutor(max_workers=jobs) as pool:
+                    results = list(pool.map(lambda t: _grade_one(bank, zygote, *t, broken), targets))
+            except RuntimeError:  # no thread to be had: grade one at a time instead
+                results = []
+        if not results:
+            results = [_grade_one(bank, zygote, qid, path, broken) for qid, path in targets]
     finally:
-        if own:
+        if own and zygote is not None:
             zygote.close()
-    return GradeReport(questions=[r for r in results if r is not None])
+    return GradeReport(questions=[r for r in results if r.failure is None], failures=[r for r in results if r.failure is not None])

@@ -80,15 +80,10 @@ def find_submissions(*, bank: Bank, folder: Path, question_ids: Optional[Iterabl
 
 
 def _grade_one(bank: Bank, zygote: Any, qid: str, path: Path) -> QuestionResult:
-    from grader.grading.engine import grade_question, missing_file_result
+    from grader.grading.engine import grade_question
 
-    q = bank.questions[qid]
-    try:
-        return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
-    except OSError as exc:
-        return missing_file_result(q, path, f"cannot read {path.name}: {exc.strerror or exc}")
-    except Exception as exc:  # noqa: BLE001 - a catastrophic failure is that student's result
-        return missing_file_result(q, path, f"grading failed: {type(exc).__name__}: {exc}")
+    # Never raises: an unreadable file is in the cases, a failure of the grader in ``failure``.
+    return grade_question(question=bank.questions[qid], submission=path, bank=bank, zygote=zygote)
 
 
 def grade_class(

@@ -132,6 +132,7 @@ def run(*, root: Path, config_path: Path) -> dict:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         bank = load_bank([config_path.parent / b for b in config["banks"]])
         from grader.grading.engine import grade_submissions, missing_file_result
+        from grader.grading.reasons import reason
 
         targets, missing = [], []
         for qid in config["questions"]:
@@ -143,7 +144,7 @@ def run(*, root: Path, config_path: Path) -> dict:
                 targets.append((qid, path))
         report = grade_submissions(bank=bank, targets=targets) if targets else GradeReport()
         for q, path in missing:
-            report.questions.append(missing_file_result(q, path, f"no file {q.file_stem}.py in your submission"))
+            report.questions.append(missing_file_result(q, path, reason("missing-file", file=f"{q.file_stem}.py")))
         order = {qid: n for n, qid in enumerate(config["questions"])}
         report.questions.sort(key=lambda r: order.get(r.id, len(order)))
         note = f"Missing: {', '.join(q.file_stem + '.py' for q, _ in missing)}" if missing else None

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from grader.bank.loader import Bank
+from grader.grading.results import is_full_marks
 from grader.learner.progress import Activity, Best, Progress
-
-FULL = 1e-9  # scores within this of the maximum are full marks
 
 
 @dataclass
@@ -29,7 +28,7 @@ class QuestionProgress:
 
     @property
     def solved(self) -> bool:
-        return self.tries > 0 and self.points - self.earned < FULL
+        return self.tries > 0 and is_full_marks(self.earned, self.points)
 
 
 @dataclass
@@ -101,7 +100,7 @@ def summarize(*, bank: Bank, progress: Progress) -> ProgressSummary:
 
 def _suggest(bank: Bank, topics: list[TopicMastery], per_question: dict[str, QuestionProgress]) -> Suggestion:
     """The least mastered topic (bank order breaks ties): its next code question, then its quiz."""
-    open_topics = [t for t in topics if t.total - t.earned > FULL]
+    open_topics = [t for t in topics if t.total > 0 and not is_full_marks(t.earned, t.total)]
     if not open_topics:
         return Suggestion("done", "")
     topic = min(open_topics, key=lambda t: t.fraction).topic

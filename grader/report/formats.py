@@ -90,7 +90,15 @@ def junit_xml(suites: Iterable[tuple[str, QuestionResult]]) -> str:
 
 
 def report_junit(report: GradeReport) -> str:
-    return junit_xml((q.id, q) for q in report.questions)
+    """Graded questions, then one erroring test per question the grader could not grade."""
+    return junit_xml([*((q.id, q) for q in report.questions), *((q.id, _failure_suite(q)) for q in report.failures)])
+
+
+def _failure_suite(result: QuestionResult) -> QuestionResult:
+    """A question the grader could not grade as one erroring case named after the grader."""
+    assert result.failure is not None
+    case = CaseResult(name="grading", status="error", score=0.0, max_score=0.0, reason=result.failure)
+    return QuestionResult(id=result.id, score=0.0, max_score=0.0, cases=[case], file=result.file)
 
 
 # ---------------------------------------------------------------- Gradescope
@@ -115,6 +123,7 @@ def gradescope_results(report: GradeReport, *, note: Optional[str] = None) -> di
                 "visibility": "visible",
             })
     summary = [f"{q.id}: {points(q.score)}/{points(q.max_score)}" for q in report.questions]
+    summary += [f"{q.id}: the autograder could not grade it ({q.problem}); please tell your instructor" for q in report.failures]
     if note:
         summary.insert(0, note)
     return {

@@ -106,21 +106,24 @@ def _learner_line(tb: Any, filename: str) -> Optional[tuple[int, str]]:
     return found
 
 
-def describe_exception(exc: BaseException, filename: str) -> str:
+def _reason(code: str, **params: Any) -> dict:
+    """A failure as data (code and parameters, grader/grading/reasons.py); the parent
+    checks it and words it.  Plain dicts: the child imports no grading code."""
+    return {"code": code, "params": {k: v for k, v in params.items() if v is not None}}
+
+
+def describe_exception(exc: BaseException, filename: str) -> dict:
     if isinstance(exc, NotImplementedError):
-        return "not implemented yet (the stub still raises NotImplementedError)"
+        return _reason("not-implemented")
     if isinstance(exc, SyntaxError) and exc.filename == filename:
-        return f"SyntaxError at line {exc.lineno}: {exc.msg}"
-    if isinstance(exc, SystemExit):
-        text = f"your code called sys.exit({exc.code!r})"
-    elif isinstance(exc, OSError) and exc.errno == errno.EFBIG:
-        text = "your code printed more than the grader keeps (output limit reached)"
-    else:
-        text = f"{type(exc).__name__}: {exc}".strip()
+        return _reason("syntax-error", line=exc.lineno or 0, message=str(exc.msg)[:300])
     where = _learner_line(exc.__traceback__, filename)
-    if where:
-        text += f" (line {where[0]}: {where[1]})"
-    return text
+    at = {"line": where[0], "source": where[1][:200]} if where else {}
+    if isinstance(exc, SystemExit):
+        return _reason("sys-exit", code=repr(exc.code)[:100], **at)
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:
+        return _reason("output-limit", **at)
+    return _reason("exception", type=type(exc).__name__, message=str(exc).strip()[:400] or None, **at)
 
 
 def _is_memory_error(exc: BaseException) -> bool:
@@ -156,10 +159,10 @@ class Worker:
 
     def failure(self, exc: BaseException) -> dict:
         if _forbidden_used:
-            return {"status": "forbidden", "message": f"used {_forbidden_used[-1]}, which this question bans"}
+            return {"status": "forbidden", "reason": _reason("banned-call", name=_forbidden_used[-1])}
         if _is_memory_error(exc):
-            return {"status": "memory", "message": "memory limit exceeded"}
-        return {"status": "error", "message": describe_exception(exc, self.filename)}
+            return {"status": "memory"}
+        return {"status": "error", "reason": describe_exception(exc, self.filename)}
 
     def load(self, req: dict) -> dict:
         self.filename = req["filename"]
@@ -167,7 +170,7 @@ class Worker:
         source = req["source"]
         hit = find_banned(source, banned)
         if hit:
-            return {"status": "forbidden", "message": f"uses {hit[0]} (line {hit[1]}), which this question bans"}
+            return {"status": "forbidden", "reason": _reason("banned-api", name=hit[0], line=hit[1])}
         self.driver = drivers.DRIVERS[req.get("driver", "call")]
         install_bans(banned)
         _forget_references()
@@ -184,7 +187,7 @@ class Worker:
             return self.failure(exc)
         entry = module.__dict__.get(req["entry_point"])
         if entry is None or not callable(entry):
-            return {"status": "error", "message": f"your file does not define {req['entry_point']}"}
+            return {"status": "error", "reason": _reason("missing-entry-point", name=req["entry_point"])}
         self.entry = entry
         return {"status": "ok"}
 
@@ -196,12 +199,12 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001 - sys.exit and friends cost only this case
             return self.failure(exc), []
         if _forbidden_used:
-            return {"status": "forbidden", "message": f"used {_forbidden_used[-1]}, which this question bans"}, []
+            return {"status": "forbidden", "reason": _reason("banned-call", name=_forbidden_used[-1])}, []
         out: list[bytes] = []
         try:
             tree = wire.encode(result, out)
         except BaseException as exc:  # noqa: BLE001 - a hostile result object
-            return {"status": "error", "message": f"could not read the returned value: {type(exc).__name__}"}, []
+            return {"status": "error", "reason": _reason("unreadable-result", type=type(exc).__name__)}, []
         return {"status": "ok", "result": tree}, out
 
     def serve(self) -> None:

@@ -286,7 +286,7 @@ def interview_command(
         if not path.is_file():
             return None, f"no such file: {path}"
         report = grade_submissions(bank=bank, targets=[(qid, path)])
-        result = report.questions[0]
+        result = (report.questions or report.failures)[0]
         if result.problem:
             return None, result.problem
         return result, ""

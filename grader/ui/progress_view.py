@@ -10,6 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from grader.grading.results import is_full_marks
 from grader.learner.mastery import ProgressSummary
 from grader.learner.progress import Activity
 from grader.ui.render import fmt_points
@@ -20,7 +21,7 @@ BAR_WIDTH = 20
 
 def bar(fraction: float, width: int = BAR_WIDTH) -> Text:
     filled = round(max(0.0, min(1.0, fraction)) * width)
-    style = "green" if fraction >= 1 - 1e-9 else "yellow" if fraction > 0 else "dim"
+    style = "green" if is_full_marks(fraction, 1.0) else "yellow" if fraction > 0 else "dim"
     return Text.assemble(("█" * filled, style), ("░" * (width - filled), "dim"))
 
 

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from grader.bank.loader import Bank, Question
 from grader.bank.schema import CodeQuestion, Topic
+from grader.grading.results import is_full_marks
 from grader.learner.progress import Best
 from grader.ui.strings import t
 
@@ -67,7 +68,7 @@ def question_table(bank: Bank, questions: list[Question], best: dict[str, Best],
         b = best.get(q.id)
         best_text = Text("-", style="dim")
         if b is not None:
-            full = abs(b.score - b.max_score) < 1e-9
+            full = is_full_marks(b.score, b.max_score)
             best_text = Text(f"{fmt_points(b.score)}/{fmt_points(b.max_score)}", style="green" if full else "yellow")
         row = [q.id, *([q.topic] if show_topic else []), t(f"kind.{q.kind}", lang), t(f"difficulty.{q.difficulty}", lang), fmt_points(q.points), best_text]
         table.add_row(*row, *([q.title.get(lang)] if show_title else []))
@@ -141,9 +142,9 @@ def question_view(q: Question, lang: str, hints_shown: int) -> Group:
 
 
 def _details(case, lang: str, explained: set[str]) -> Text:
-    from grader.ui.messages_zh import localize
-
     """A failed case's reason; a named mistake is explained at its first case only."""
+    from grader.report.reasons import case_reason
+
     text = Text()
     if case.status == "passed":
         return text
@@ -155,13 +156,10 @@ def _details(case, lang: str, explained: set[str]) -> Text:
             text.append(label("grade.mistake", lang, id=case.mistake), style="bold magenta")
             text.append(case.explanation.get(lang) or case.explanation["en"])
         text.append("\n")
-        message = case.message.split(" — this matches the known mistake")[0]
-    else:
-        message = case.message
     description = (case.description_zh if lang == "zh" else None) or case.description
     if not case.visible and description:
         text.append(f"[{label('grade.hidden', lang)}{description}] ", style="dim")
-    text.append(localize(message, lang))
+    text.append(case_reason(case, lang))
     if case.visible and case.inputs:  # only a visible case carries its data
         text.append(f"\n{label('grade.visible_inputs', lang)}{case.inputs}", style="dim")
     if case.visible and case.expected:
@@ -204,7 +202,8 @@ def grade_report(console: Console, report: GradeReport, bank: Bank, lang: str) -
     if len(report.questions) > 1:
         style = "bold green" if report.full_marks else "bold yellow"
         console.print(Text(f"{label('grade.total', lang)}{fmt_points(report.score)}/{fmt_points(report.max_score)}", style=style))
-    console.print(t("grade.full", lang) if report.full_marks else t("grade.lost", lang))
+    if not report.failures:  # otherwise the command ends with the grader's one-line failure
+        console.print(t("grade.full", lang) if report.full_marks else t("grade.lost", lang))
 
 
 def watch_screen(console: Console, result: QuestionResult, bank: Bank, lang: str, *, path, number: int, poll: bool) -> None:

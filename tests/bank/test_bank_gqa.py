@@ -8,21 +8,16 @@ reference and fails on a mistake and on a constant answer.
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import math
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.bank.loader import load_question
+from conftest import case_inputs, excess, fresh, question, solution, stub
 from grader.grading.compare import compare
 from grader.grading.inputs import build_args
-
-ROOT = Path(__file__).resolve().parents[2]
-from conftest import SEED_ARTICLE  # noqa: E402
 
 IDS = ["gqa-attention", "gqa-repeat-kv", "gqa-kv-cache-bytes", "gqa-from-mha"]
 MIN_CASES = {"gqa-attention": 8}
@@ -31,49 +26,8 @@ MIN_CASES = {"gqa-attention": 8}
 # ---------------------------------------------------------------- helpers
 
 
-def question(qid):
-    return load_question(ROOT / "questions" / "gqa" / f"{qid}.yaml")
-
-
-def load_module(path: Path):
-    spec = importlib.util.spec_from_file_location(f"_t_{path.stem}_{path.parent.name}", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def solution(qid):
-    return load_module(ROOT / "solutions" / "gqa" / f"{qid.replace('-', '_')}.py")
-
-
-def fresh(args):
-    return [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
-
-
-def case_inputs(q):
-    for case in q.grading.cases:
-        yield case, build_args(q.id, case.name, case.args, case.seed)
-
-
 def tol_for(q):
     return q.grading.tolerance
-
-
-def excess(actual, expected, q) -> float:
-    """Largest |actual - expected| in units of the allowed error (atol + rtol |expected|); inf on a shape/type mismatch."""
-    if isinstance(expected, torch.Tensor):
-        if not isinstance(actual, torch.Tensor) or actual.shape != expected.shape:
-            return math.inf
-        if actual.numel() == 0:
-            return 0.0
-        t = q.grading.tolerance(str(expected.dtype).removeprefix("torch."))
-        a, e = actual.double(), expected.double()
-        return float(((a - e).abs() / (t.atol + t.rtol * e.abs())).max())
-    if isinstance(expected, (tuple, list)):
-        return max(excess(a, e, q) for a, e in zip(actual, expected))
-    if isinstance(expected, int):
-        return 0.0 if actual == expected else math.inf
-    return 0.0 if actual == expected else math.inf
 
 
 def check_mistakes(q, mod):
@@ -123,6 +77,7 @@ def test_question_is_complete(qid):
     assert len(q.grading.mistakes) >= 2
     assert 2 <= len(q.hints) <= 3
     assert any("2305.13245" in s.url for s in q.sources)
+    assert q.corrects  # each corrects a claim of the source (quotes: tests/bank/test_quotes.py)
     mod = solution(qid)
     ref = getattr(mod, q.entry_point)
     params = list(inspect.signature(ref).parameters)
@@ -134,24 +89,11 @@ def test_question_is_complete(qid):
     for p in q.grading.properties:
         assert callable(getattr(mod, p.function))
     # The stub has the same signature and scores zero.
-    stub = load_module(ROOT / "questions" / "gqa" / f"{q.file_stem}.py")
-    stub_fn = getattr(stub, q.entry_point)
+    stub_fn = getattr(stub(qid), q.entry_point)
     assert list(inspect.signature(stub_fn).parameters) == params
-    case, args = next(case_inputs(q))
+    case, args = case_inputs(q)[0]
     with pytest.raises(NotImplementedError):
         stub_fn(*args)
-
-
-@pytest.mark.parametrize("qid", IDS)
-def test_quotes_are_verbatim(qid):
-    if not SEED_ARTICLE.exists():
-        pytest.skip("the seed article is not available here")
-    seed = SEED_ARTICLE.read_text(encoding="utf-8")
-    q = question(qid)
-    assert q.corrects
-    for claim in q.claims:
-        for part in claim.quote_zh.split("……"):
-            assert part in seed, f"{qid} {claim.myth}: {part!r} is not in the source"
 
 
 # ---------------------------------------------------------------- gqa-attention

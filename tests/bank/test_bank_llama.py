@@ -9,57 +9,29 @@ properties must hold on the reference and fail on the mistakes they target.
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import math
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.bank.loader import load_question
+import conftest
+from conftest import case_inputs, excess, fresh, question, solution
 from grader.grading.compare import compare
 from grader.grading.inputs import build_args
-
-ROOT = Path(__file__).resolve().parents[2]
-from conftest import SEED_ARTICLE  # noqa: E402
 
 QID = "llama-attention-block"
 
 
-def load_module(path: Path):
-    spec = importlib.util.spec_from_file_location(f"_t_{path.stem}_{path.parent.name}", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def q():
-    return load_question(ROOT / "questions" / "llama" / f"{QID}.yaml")
+    return question(QID)
 
 
 @pytest.fixture(scope="module")
 def mod():
-    return load_module(ROOT / "solutions" / "llama" / "llama_attention_block.py")
-
-
-def fresh(args):
-    return [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
-
-
-def cases(q, seed=None):
-    for case in q.grading.cases:
-        yield case, build_args(q.id, case.name, case.args, case.seed if seed is None else seed)
-
-
-def excess(actual, expected, q) -> float:
-    if not isinstance(actual, torch.Tensor) or actual.shape != expected.shape:
-        return math.inf
-    t = q.grading.tolerance(str(expected.dtype).removeprefix("torch."))
-    a, e = actual.double(), expected.double()
-    return float(((a - e).abs() / (t.atol + t.rtol * e.abs())).max())
+    return solution(QID)
 
 
 # ---------------------------------------------------------------- independent implementations
@@ -156,25 +128,16 @@ def test_question_is_complete(q, mod):
     for case in q.grading.cases:
         keys = list(case.args)
         assert keys == params[: len(keys)], case.name
-    stub = load_module(ROOT / "questions" / "llama" / "llama_attention_block.py")
+    stub = conftest.stub(QID)
     assert list(inspect.signature(stub.llama_attention_block).parameters) == params
-    _, args = next(cases(q))
+    _, args = case_inputs(q)[0]
     with pytest.raises(NotImplementedError):
         stub.llama_attention_block(*args)
 
 
-def test_quotes_are_verbatim(q):
-    if not SEED_ARTICLE.exists():
-        pytest.skip("the seed article is not available here")
-    seed = SEED_ARTICLE.read_text(encoding="utf-8")
-    for claim in q.claims:
-        for part in claim.quote_zh.split("……"):
-            assert part in seed, f"{claim.myth}: {part!r}"
-
-
 def test_cases_cover_the_brief(q):
     seen = []
-    for _case, args in cases(q):
+    for _case, args in case_inputs(q):
         x, positions = args[0], args[8]
         seen.append((x.shape[0], x.dtype, args[6], args[7], int(positions[0]), x.is_contiguous()))
     assert any(b == 1 for b, *_ in seen)
@@ -186,7 +149,7 @@ def test_cases_cover_the_brief(q):
 
 @pytest.mark.parametrize("impl", [block_from_library, block_meta_order, block_rotate_half_permuted])
 def test_reference_agrees_with_independent_implementations(q, mod, impl):
-    for case, args in cases(q):
+    for case, args in case_inputs(q):
         expected = mod.llama_attention_block(*fresh(args))
         assert expected.dtype == args[0].dtype and expected.shape == args[0].shape
         actual = impl(*fresh(args))
@@ -207,7 +170,7 @@ def test_reduced_precision_margin_over_many_seeds(q, mod):
 
 
 def test_inputs_are_not_modified(q, mod):
-    _, args = next(cases(q))
+    _, args = case_inputs(q)[0]
     before = fresh(args)
     mod.llama_attention_block(*args)
     for a, b in zip(args, before):
@@ -217,7 +180,7 @@ def test_inputs_are_not_modified(q, mod):
 
 def test_every_mistake_fails_and_is_recognisable(q, mod):
     runs = []
-    for case, args in cases(q):
+    for case, args in case_inputs(q):
         expected = mod.llama_attention_block(*fresh(args))
         wrong = {m.id: getattr(mod, m.function_name)(*fresh(args)) for m in q.grading.mistakes}
         runs.append((case, expected, wrong))

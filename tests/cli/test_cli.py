@@ -83,7 +83,7 @@ def test_grade_untouched_stub_scores_zero_with_exit_1(tmp_path):
     assert data["score"] == 0 and data["max_score"] == 10
     assert data["questions"][0]["id"] == QID
     case = data["questions"][0]["cases"][0]
-    assert set(case) == {"name", "status", "score", "max_score", "message", "mistake"}
+    assert set(case) == {"name", "status", "score", "max_score", "message", "mistake", "reason"}  # the contract's, plus reason
     assert case["status"] == "error"
 
 
