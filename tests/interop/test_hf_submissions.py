@@ -59,7 +59,8 @@ def test_every_wrapped_api_of_the_brief_has_its_submission():
 
 
 def test_every_file_was_graded(graded):
-    assert set(graded) == {_key(p) for p in FILES}
+    # the class report also lists each question a student has no file for (score 0)
+    assert {_key(p) for p in FILES} <= set(graded)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
