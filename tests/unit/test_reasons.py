@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -183,3 +184,20 @@ def test_a_report_with_nothing_graded_is_not_full_marks():
     data = report.to_json()
     assert data["questions"] == [] and data["errors"][0]["reason"]["code"] == "not-code-question"
     assert data["errors"][0]["message"].startswith("rope-quiz-acronym is a quiz question")
+
+
+CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "contract.md"
+
+
+def test_the_contract_documents_every_reason_code():
+    rows = set(re.findall(r"^\| `([a-z-]+)` \|", CONTRACT.read_text(encoding="utf-8"), re.M))
+    assert set(CODES) <= rows, sorted(set(CODES) - rows)
+
+
+def test_the_contracts_example_message_is_the_rendering_of_its_reason():
+    text = CONTRACT.read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+    case = example["questions"][0]["cases"][0]
+    explanation = case["message"].split("': ", 1)[1]
+    assert case["message"] == case_message(Reason.from_json(case["reason"]), mistake=case["mistake"], explanation=explanation)
+    assert set(case) >= {"name", "status", "score", "max_score", "message", "mistake", "reason"}
