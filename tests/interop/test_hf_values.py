@@ -28,6 +28,11 @@ HF = {
     "rope-apply-interleaved": "hf_apply_rotary_pos_emb",
     "rope-frequencies": "hf_llama_rotary_embedding",
     "rope-llama3-scaling": "hf_compute_llama3_parameters",
+    "rope-position-interpolation": "hf_linear_scaling",
+    "rope-ntk-scaling": "hf_dynamic_ntk",
+    # YaRN's paper ramp is _compute_llama3_parameters with alpha, beta (HF's yarn ramps over pair
+    # indices: tests/bank/test_bank_rope_hf.py compares what the two share)
+    "rope-yarn": "hf_compute_llama3_parameters",
     "rmsnorm-forward": "hf_llama_rmsnorm",
     "rmsnorm-fused-residual": "hf_llama_rmsnorm",
     "gqa-repeat-kv": "hf_repeat_kv",
