@@ -193,14 +193,15 @@ def practice(
         topic = q.topic
     elif topic_or_id in b.topic_names():
         topic = topic_or_id
-        best = _best(b)
+        from grader.learner.mastery import next_code_question
+
         code = b.by_topic(topic, kind="code")
-        unsolved = [c for c in code if not (c.id in best and abs(best[c.id].score - best[c.id].max_score) < 1e-9)]
         if not code:
             fail(t("err.no_code", lng, topic=topic), lang=lng)
-        if not unsolved:
+        qid = next_code_question(bank=b, topic=topic, best=_best(b))  # what `progress` suggests
+        if qid is None:
             out.print(t("practice.all_solved", lng, topic=topic))
-        q = (unsolved or code)[0]
+        q = b.questions[qid] if qid else code[0]
     else:
         _unknown("err.unknown_name", topic_or_id, b, lng)
         return

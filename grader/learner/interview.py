@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 from grader.bank.loader import Bank
+from grader.grading.results import is_full_marks
 from grader.learner import review
 
 REPORT_VERSION = 1
@@ -53,7 +54,7 @@ def _concept_standing(qid: str, history: dict[str, list[tuple[float, bool]]], no
 def _coding_standing(qid: str, best: dict[str, float]) -> str:
     if qid not in best:
         return "new"
-    return "solved" if best[qid] >= 1.0 - 1e-9 else "unsolved"
+    return "solved" if is_full_marks(best[qid], 1.0) else "unsolved"
 
 
 def _weighted_sample(rng: random.Random, items: Sequence[str], weights: Sequence[float], k: int) -> list[str]:
@@ -247,7 +248,7 @@ def study_list(bank: Bank, concept: Sequence[ConceptAnswer], coding: Sequence[Co
             seen.add((kind, target))
             items.append(StudyItem(kind=kind, target=target, because=because))
 
-    passed_code = {c.id for c in coding if c.max_score > 0 and c.score >= c.max_score - 1e-9}
+    passed_code = {c.id for c in coding if is_full_marks(c.score, c.max_score)}
     for answer in concept:
         if answer.correct:
             continue
