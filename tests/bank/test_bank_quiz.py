@@ -8,29 +8,21 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from functools import cache
-from pathlib import Path
 
 import pytest
 import torch
 
+from conftest import REPO, seed_text
+from conftest import builtin_bank as bank
 from grader.bank.corrections import uncorrected
-from grader.bank.loader import load_bank, load_question, parse_file
+from grader.bank.loader import load_question, parse_file
 from grader.bank.schema import QuizQuestion, Text, Topic
-
-REPO = Path(__file__).resolve().parents[2]
-from conftest import SEED_ARTICLE as SEED_FILE  # noqa: E402
 
 QUIZ_FILES = sorted((REPO / "questions").glob("*/*-quiz-*.yaml"))
 QUIZ_TOPICS = ("rope", "rmsnorm", "gqa")
 ALL_TOPICS = ("rope", "rmsnorm", "gqa", "llama")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ELLIPSIS = "……"
-
-
-@cache
-def bank():
-    return load_bank()
 
 
 def quizzes() -> list[QuizQuestion]:
@@ -41,13 +33,6 @@ def quiz(qid: str) -> QuizQuestion:
     q = bank().get(qid)
     assert q.kind == "quiz", f"{qid} is not a quiz"
     return q
-
-
-def seed_text() -> str:
-    if not SEED_FILE.is_file():
-        pytest.skip(f"source article not found at {SEED_FILE} (shipped in questions/_source/); "
-                    "cannot check that quotes are verbatim")
-    return SEED_FILE.read_text(encoding="utf-8")
 
 
 def texts(obj, path: str):
@@ -108,29 +93,6 @@ def test_quizzes_alone_correct_every_claim():
     assert not missing, f"claims that no quiz corrects: {', '.join(missing)}"
 
 
-# --------------------------------------------------------------------------- quotes
-
-
-def _quote_cases():
-    return [(qid, q.claims) for qid, q in sorted(bank().questions.items()) if q.claims]
-
-
-@pytest.mark.parametrize("qid,claims", _quote_cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_quotes_are_verbatim_substrings_of_the_seed(qid, claims):
-    seed = seed_text()
-    for claim in claims:
-        parts = [p for p in claim.quote_zh.split(ELLIPSIS)]
-        assert all(p.strip() for p in parts), f"{qid} {claim.myth}: empty part around '……'"
-        for part in parts:
-            assert part in seed, f"{qid} {claim.myth}: not verbatim in the source article: {part!r}"
-
-
-def test_quote_check_would_catch_a_paraphrase():
-    seed = seed_text()
-    assert "RoPE（Reparameterization through Orthogonal Projections）" in seed
-    assert "RoPE (Reparameterization through Orthogonal Projections)" not in seed  # ASCII brackets
-
-
 # --------------------------------------------------------------------------- bilingual text
 
 
@@ -145,12 +107,6 @@ def _all_items():
 def test_every_text_has_chinese(name, item):
     bad = [path for path, t in texts(item, name) if not t.zh.strip() or not CJK.search(t.zh) or not t.en.strip()]
     assert not bad, f"Text fields without Chinese (or empty): {bad}"
-
-
-def test_every_quote_has_an_english_rendering():
-    for q in bank().questions.values():
-        for c in q.claims:
-            assert c.quote_en.strip() and not CJK.search(c.quote_en), (q.id, c.myth)
 
 
 # --------------------------------------------------------------------------- answers and choices

@@ -7,46 +7,20 @@ so that these tests do not depend on the engine.
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import warnings
-from pathlib import Path
 
 import pytest
 import torch
 
-from grader.bank.loader import load_bank
+from conftest import builtin_bank, question, solution, stub
 from grader.bank.schema import Tolerance
 from grader.grading.compare import compare
 from grader.grading.inputs import build_args
 
-ROOT = Path(__file__).resolve().parents[2]
-from conftest import SEED_ARTICLE as SEED  # noqa: E402
-
+BANK = builtin_bank()
 IDS = ["rmsnorm-forward", "rmsnorm-module", "rmsnorm-backward", "rmsnorm-fused-residual"]
 CALL_IDS = [qid for qid in IDS if qid != "rmsnorm-module"]
-
-BANK = load_bank()
-
-
-def question(qid):
-    return BANK.get(qid)
-
-
-def load_module(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def solution(qid):
-    return load_module(BANK.solution_path(qid), "sol_" + qid.replace("-", "_"))
-
-
-def stub(qid):
-    return load_module(BANK.stub_path(qid), "stub_" + qid.replace("-", "_"))
-
 
 def tol_for(q, factor: float = 1.0):
     def tolerance_for(dtype: str) -> Tolerance:
@@ -226,16 +200,6 @@ def test_stub_matches_the_reference_and_scores_zero(qid):
         assert inspect.signature(st) == inspect.signature(ref)
     with pytest.raises(NotImplementedError):
         run(qid, st, q.grading.cases[0])
-
-
-@pytest.mark.parametrize("qid", IDS)
-def test_quotes_are_verbatim(qid):
-    if not SEED.is_file():
-        pytest.skip("the source article is not beside the repository")
-    text = SEED.read_text(encoding="utf-8")
-    for claim in question(qid).claims:
-        for part in claim.quote_zh.split("……"):
-            assert part and part in text, f"{claim.myth}: {part!r} is not in the source"
 
 
 def test_banned_apis_are_listed():

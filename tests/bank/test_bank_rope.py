@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from functools import cache
 
 import pytest
 import torch
 
-from grader.bank.loader import load_bank
+from conftest import builtin_bank, case_inputs, fresh, load_module, question, solution, stub
 from grader.grading.compare import compare
-from grader.grading.inputs import build_args
 
 IDS = [
     "rope-frequencies",
@@ -22,38 +19,8 @@ IDS = [
 ]
 
 
-@cache
-def bank():
-    return load_bank()
-
-
-def _load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@cache
-def solution(qid):
-    return _load(bank().solution_path(qid), "test_rope_solution_" + qid.replace("-", "_"))
-
-
-def question(qid):
-    return bank().get(qid)
-
-
 def tolerance_for(qid):
     return question(qid).grading.tolerance
-
-
-def copies(args):
-    return [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
-
-
-def case_inputs(qid):
-    q = question(qid)
-    return [(c, build_args(qid, c.name, c.args, c.seed)) for c in q.grading.cases]
 
 
 # ---------------------------------------------------------------- independent implementations
@@ -165,8 +132,8 @@ INDEPENDENT = {
 def test_question_loads_with_stub_and_reference(qid):
     q = question(qid)
     assert q.kind == "code" and q.topic == "rope"
-    assert bank().stub_path(qid).is_file()
-    assert bank().solution_path(qid).is_file()
+    assert builtin_bank().stub_path(qid).is_file()
+    assert builtin_bank().solution_path(qid).is_file()
     assert len(q.hints) >= 2 and len(q.grading.cases) >= 5
     sol = solution(qid)
     assert callable(getattr(sol, q.entry_point))
@@ -182,10 +149,9 @@ def test_question_loads_with_stub_and_reference(qid):
         names = list(c.args)
         assert names == params[: len(names)], (c.name, names)
     # the untouched stub raises
-    stub = _load(bank().stub_path(qid), "test_rope_stub_" + q.file_stem)
-    args = build_args(qid, q.grading.cases[0].name, q.grading.cases[0].args, q.grading.cases[0].seed)
+    _, args = case_inputs(q)[0]
     with pytest.raises(NotImplementedError):
-        getattr(stub, q.entry_point)(*args)
+        getattr(stub(qid), q.entry_point)(*args)
 
 
 def test_flagship_covers_the_rope_myths():
@@ -204,9 +170,9 @@ def test_reference_matches_independent_implementations(qid):
     q = question(qid)
     ref = getattr(solution(qid), q.entry_point)
     for case, args in case_inputs(qid):
-        expected = ref(*copies(args))
+        expected = ref(*fresh(args))
         for impl in INDEPENDENT[qid]:
-            got = impl(*copies(args))
+            got = impl(*fresh(args))
             problem = compare(got, expected, q.grading.tolerance)
             assert problem is None, f"{qid} / {case.name} / {impl.__name__}: {problem}"
             # and with a margin: correct kernels use at most half of the tolerance
@@ -220,7 +186,7 @@ def test_rope_keeps_shape_and_dtype(qid):
     ref = getattr(solution(qid), q.entry_point)
     dtypes = set()
     for case, args in case_inputs(qid):
-        out = ref(*copies(args))
+        out = ref(*fresh(args))
         assert out.shape == args[0].shape and out.dtype == args[0].dtype, case.name
         dtypes.add(out.dtype)
     assert {torch.float32, torch.float16, torch.bfloat16} <= dtypes
@@ -270,8 +236,8 @@ def test_every_mistake_fails_widely_and_is_diagnosed_as_itself(qid):
     failed = {mid: 0 for mid in mistakes}
     diagnosed = {mid: 0 for mid in mistakes}
     for case, args in case_inputs(qid):
-        expected = ref(*copies(args))
-        outputs = {mid: f(*copies(args)) for mid, f in mistakes.items()}
+        expected = ref(*fresh(args))
+        outputs = {mid: f(*fresh(args)) for mid, f in mistakes.items()}
         for mid, out in outputs.items():
             ratio = _ratio(out, expected, q.grading.tolerance)
             if ratio <= 1:
@@ -295,10 +261,10 @@ def test_mistakes_run_as_a_submission(qid):
     q = question(qid)
     case, args = case_inputs(qid)[0]
     for m in q.grading.mistakes:
-        module = _load(bank().solution_path(qid), f"test_rope_rebound_{q.file_stem}_{m.function_name}")
+        module = load_module(builtin_bank().solution_path(qid), f"test_rope_rebound_{q.file_stem}_{m.function_name}")
         setattr(module, q.entry_point, getattr(module, m.function_name))
-        expected = getattr(solution(qid), m.function_name)(*copies(args))
-        got = getattr(module, q.entry_point)(*copies(args))
+        expected = getattr(solution(qid), m.function_name)(*fresh(args))
+        got = getattr(module, q.entry_point)(*fresh(args))
         assert compare(got, expected, q.grading.tolerance) is None, m.id
 
 
@@ -307,7 +273,7 @@ def test_mistakes_run_as_a_submission(qid):
 
 def _run_property(fn, gen_seed, impl):
     prop = fn(torch.Generator().manual_seed(gen_seed))
-    outputs = [impl(*copies(call)) for call in prop.calls]
+    outputs = [impl(*fresh(call)) for call in prop.calls]
     return prop.judge(outputs)
 
 

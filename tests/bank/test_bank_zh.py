@@ -4,22 +4,16 @@ description_zh whenever there is an English description (hidden cases show it in
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pytest
 
-from grader.bank.loader import load_bank
+from conftest import builtin_bank as bank
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_OR_FULLWIDTH_PUNCT = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 STRAY_SPACE = re.compile(CJK_OR_FULLWIDTH_PUNCT + r"\s+" + CJK_OR_FULLWIDTH_PUNCT)
 NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e-?\d+)?")
 IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*\b")
-
-
-@cache
-def bank():
-    return load_bank()
 
 
 def code_question_ids() -> list[str]:
