@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bank_copies import copy_question
 from typer.testing import CliRunner
 
+from bank_copies import copy_question
 from cli import app
 from grader.grading.reasons import Reason
 from grader.learner.progress import Progress
