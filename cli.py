@@ -15,8 +15,8 @@ from rich.console import Console
 
 from grader.bank import completion
 from grader.bank.loader import Bank, BankError, extra_banks_from_env, load_bank
-from grader.ui.strings import argv_lang, resolve_lang, t
 from grader.learner.progress import Progress, ProgressError
+from grader.ui.strings import argv_lang, resolve_lang, t
 
 # Help text is built when this module is imported, before typer parses --lang.
 UI_LANG = resolve_lang(argv_lang(sys.argv))
@@ -218,6 +218,9 @@ def practice(
     show_background = intro or background_due(bank=b, workspace=ws, topic=topic, answered=answered)
     try:
         path, what, backup = write_stub(ws, b, q.id, reset=reset)
+    except IsADirectoryError as exc:
+        fail(t("err.file_is_folder", lng, path=exc.filename), lang=lng)
+        return
     except OSError as exc:
         fail(t("err.write_stub", lng, workspace=ws, reason=exc.strerror or exc), lang=lng)
         return
@@ -277,10 +280,10 @@ def hint(
 
 def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str) -> None:
     """`grade --submissions DIR`: a class, graded in parallel; exits."""
-    from grader.ui import instructor_view as render_instructor
     from grader.bank.names import question_ids
     from grader.instructor.classroom import find_submissions, grade_class
     from grader.report.formats import class_text
+    from grader.ui import instructor_view as render_instructor
 
     if fmt not in ("table", "csv", "json", "junit"):
         fail(f"unknown --format {fmt!r} for --submissions; use table, csv, json or junit")
@@ -296,7 +299,7 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
     if not found:
         fail(f"no submissions in {folder} (expected {folder}/<student>/<id_with_underscores>.py)")
     with render_instructor.progress_bar(err, "grading", len(found)) as advance:
-        report = grade_class(bank=b, folder=folder, submissions=found, workers=jobs, progress=advance)
+        report = grade_class(bank=b, folder=folder, submissions=found, question_ids=qids, workers=jobs, progress=advance)
     report.ignored = ignored
     if fmt == "table":
         render_instructor.class_table(out, report)
@@ -315,6 +318,7 @@ def grade(
     bank: Banks = None,
     submissions: Annotated[Optional[Path], typer.Option("--submissions", help=_h("help.opt.submissions"))] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help=_h("help.opt.jobs"))] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=_h("help.opt.verbose"))] = False,
 ) -> None:
     from grader.learner.workspace import attempted, learner_file, workspace_dir
 
@@ -330,8 +334,10 @@ def grade(
         if len(names) != 1 or names[0] not in b.questions:
             fail("--file needs exactly one question id, e.g. `llamaprep grade rope-apply-interleaved --file my.py`")
         _gradable(b, names, lng)
+        if file.is_dir():
+            fail(t("err.file_option_folder", lng, path=file), lang=lng)
         if not file.is_file():
-            fail(f"no such file: {file}")
+            fail(t("err.no_such_file", lng, path=file), lang=lng)
         targets = [(names[0], file)]
     else:
         started = attempted(ws, b)
@@ -342,6 +348,8 @@ def grade(
         targets = []
         for qid in qids:
             path = learner_file(ws, b, qid)
+            if path.is_dir():
+                fail(t("err.file_is_folder", lng, path=path), lang=lng)
             if not path.is_file():
                 fail(t("err.no_file", lng, id=qid, path=path), lang=lng)
             targets.append((qid, path))
@@ -359,9 +367,9 @@ def grade(
 
         sys.stdout.write(report_text(report, fmt))
     else:
-        from grader.ui import render
+        from grader.ui import grade_view
 
-        render.grade_report(out, report, b, lng)
+        grade_view.grade_report(out, report, b, lng, verbose=verbose)
     if report.failures:  # the grader failed, not the learner: nothing of it was recorded
         fail(_failure_line(report.failures[0], lng), lang=lng)
     raise typer.Exit(0 if report.full_marks else 1)
@@ -515,8 +523,8 @@ def watch(
     path = learner_file(workspace_dir(workspace), b, question_id)
     if not path.is_file():
         fail(t("err.no_file", lng, id=question_id, path=path), lang=lng)
-    from grader.ui import render
     from grader.learner.watch import watch_question
+    from grader.ui import render
 
     store = Progress()
 
@@ -578,8 +586,8 @@ def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
 
 @app.command(help=_h("help.validate"))
 def validate(bank: Banks = None) -> None:
-    from grader.ui import instructor_view as render_instructor
     from grader.instructor.validate import validate_bank
+    from grader.ui import instructor_view as render_instructor
 
     report = validate_bank(banks=_instructor_banks(bank), progress=lambda msg: err.print(f"validate {msg}", highlight=False))
     render_instructor.validate_report(out, report)

@@ -71,7 +71,7 @@ def find_submissions(*, bank: Bank, folder: Path, question_ids: Optional[Iterabl
         for path in sorted(student_dir.glob("*.py")) + sorted(student_dir.glob("*/*.py")):
             q = by_stem.get(path.stem)
             if q is None or q.id in seen or path.parent not in (student_dir, student_dir / q.topic):
-                ignored.append(f"{student_dir.name}/{path.relative_to(student_dir)}")
+                ignored.append(escaped(f"{student_dir.name}/{path.relative_to(student_dir)}"))
                 continue
             seen.add(q.id)
             if wanted is None or q.id in wanted:
@@ -121,4 +121,33 @@ def grade_class(
     by_student: dict[str, StudentResult] = {}
     for (student, _qid, _path), result in zip(submissions, results):
         by_student.setdefault(student, StudentResult(student=student)).questions.append(result)
-    return ClassReport(students=list(by_student.values()), ignored=ignored, seconds=time.monotonic() - started)
+    students = every_student(bank=bank, folder=folder, graded=by_student, question_ids=question_ids)
+    return ClassReport(students=students, ignored=ignored, seconds=time.monotonic() - started)
+
+
+def student_folders(folder: Path) -> list[str]:
+    """Every student's folder name, as find_submissions walks them."""
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def every_student(*, bank: Bank, folder: Path, graded: dict[str, StudentResult], question_ids: Optional[Iterable[str]]) -> list[StudentResult]:
+    """One result per student folder, each over the same questions (those named, else every
+    question anyone submitted), so that all share one denominator: a question a student
+    did not submit scores 0 of its points, with the reason "no file", and a folder with no
+    file at all is listed rather than dropped."""
+    from grader.grading.engine import missing_file_result
+    from grader.grading.reasons import reason
+
+    submitted = {q.id for s in graded.values() for q in s.questions}
+    wanted = list(question_ids) if question_ids is not None else [q.id for q in bank.by_topic(kind="code") if q.id in submitted]
+    names = sorted(set(student_folders(folder)) | set(graded)) if folder.is_dir() else sorted(graded)
+    students = []
+    for name in names:
+        mine = {q.id: q for q in graded.get(name, StudentResult(student=name)).questions}
+        for qid in wanted:
+            if qid not in mine:
+                q = bank.questions[qid]
+                expected = folder / name / f"{q.file_stem}.py"
+                mine[qid] = missing_file_result(q, expected, reason("missing-file", file=f"{q.file_stem}.py"))
+        students.append(StudentResult(student=name, questions=[mine[qid] for qid in wanted] + [r for qid, r in mine.items() if qid not in wanted]))
+    return students

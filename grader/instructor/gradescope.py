@@ -69,20 +69,76 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes, executable: bool = False) 
     zf.writestr(info, data)
 
 
+def _tree(folder: Path, prefix: str, skip: tuple[str, ...] = ()) -> Iterable[tuple[Path, str]]:
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if path.is_file() and "__pycache__" not in parts and path.suffix != ".pyc" and parts[0] not in skip:
+            yield path, f"{prefix}/{'/'.join(parts)}"
+
+
 def _source_files(project: Path) -> Iterable[tuple[Path, str]]:
     for name in SOURCE_FILES:
         yield project / name, f"llamaprep/{name}"
     for folder in SOURCE_DIRS:
-        for path in sorted((project / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                yield path, f"llamaprep/{path.relative_to(project).as_posix()}"
+        yield from _tree(project / folder, f"llamaprep/{folder}")
+
+
+# For an installed (non-editable) llamaprep, which has no pyproject.toml: the bundle's
+# llamaprep/ is rebuilt from the installed files, with this pyproject (the checkout's
+# wheel layout: the bank inside the package) so that setup.sh's `pip install` works alike.
+INSTALLED_PYPROJECT = """\
+[build-system]
+requires = ["hatchling>=1.18"]
+build-backend = "hatchling.build"
+
+[project]
+name = "llamaprep"
+version = "{version}"
+requires-python = ">=3.10"
+dependencies = {dependencies}
+
+[project.scripts]
+llamaprep = "cli:main"
+
+[tool.hatch.build.targets.wheel]
+only-include = ["grader", "cli.py", "questions", "solutions"]
+
+[tool.hatch.build.targets.wheel.sources]
+"questions" = "grader/_bank/questions"
+"solutions" = "grader/_bank/solutions"
+"""
+
+
+def _installed_pyproject() -> bytes:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution("llamaprep")
+        version, requires = dist.version, [r for r in dist.requires or [] if "extra ==" not in r]
+    except PackageNotFoundError:
+        version, requires = "0", ["torch>=2.5", "numpy>=1.24", "pyyaml>=6", "rich>=13", "typer>=0.12,<0.29", "platformdirs>=3", "watchfiles>=0.20"]
+    return INSTALLED_PYPROJECT.format(version=version, dependencies=json.dumps(requires)).encode()
+
+
+def _installed_files(bank_dir: Path) -> Iterable[tuple[Path, str]]:
+    """The installed package as a source tree: grader/ (its _bank apart), cli.py, questions/, solutions/."""
+    import importlib.util
+
+    package = Path(__file__).resolve().parents[1]  # grader/
+    cli = importlib.util.find_spec("cli")
+    if cli is None or cli.origin is None:
+        raise ExportError("the bundle needs llamaprep's cli.py, which is not installed beside grader/")
+    yield Path(cli.origin), "llamaprep/cli.py"
+    yield from _tree(package, "llamaprep/grader", skip=("_bank",))
+    for folder in ("questions", "solutions"):
+        yield from _tree(bank_dir / folder, f"llamaprep/{folder}")
 
 
 def export_bundle(*, bank: Bank, question_ids: list[str], output: Path) -> Path:
-    """Write the autograder zip for ``question_ids`` (code questions of ``bank``)."""
+    """Write the autograder zip for ``question_ids`` (code questions of ``bank``), from a
+    checkout or from an installed llamaprep."""
     project = builtin_bank_dir()
-    if not all((project / name).is_file() for name in SOURCE_FILES):
-        raise ExportError(f"the bundle needs llamaprep's source: {project} has no pyproject.toml (export from a checkout)")
+    checkout = all((project / name).is_file() for name in SOURCE_FILES)
     questions = [bank.get(qid) for qid in question_ids]
     if not questions:
         raise ExportError("name at least one question to grade")
@@ -97,8 +153,13 @@ def export_bundle(*, bank: Bank, question_ids: list[str], output: Path) -> Path:
         _add(zf, "setup.sh", SETUP.encode(), executable=True)
         _add(zf, "run_autograder", RUN.encode(), executable=True)
         _add(zf, CONFIG, json.dumps(config, indent=2).encode())
-        for path, name in _source_files(project):
-            _add(zf, name, path.read_bytes())
+        if checkout:
+            for path, name in _source_files(project):
+                _add(zf, name, path.read_bytes())
+        else:
+            _add(zf, "llamaprep/pyproject.toml", _installed_pyproject())
+            for path, name in _installed_files(project):
+                _add(zf, name, path.read_bytes())
         for n, root in enumerate(extra_roots):
             for q in questions:
                 if bank.roots[q.id] != root:
@@ -125,6 +186,8 @@ def run(*, root: Path, config_path: Path) -> dict:
     """Grade the submission under ``root`` and write root/results/results.json."""
     from grader.grading.results import GradeReport
     from grader.report.formats import gradescope_results
+    from grader.report.safe_text import clean_tree
+    from grader.sandbox.isolation import IsolationRequired
 
     results_dir = root / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -142,13 +205,21 @@ def run(*, root: Path, config_path: Path) -> dict:
                 missing.append((q, root / "submission" / f"{q.file_stem}.py"))
             else:
                 targets.append((qid, path))
-        report = grade_submissions(bank=bank, targets=targets) if targets else GradeReport()
+        from grader.sandbox.isolation import confined_zygote
+
+        # The bundle grades only under full kernel confinement unless its config says
+        # "require_isolation": false (SECURITY.md: a container that cannot give it).
+        with confined_zygote(require=bool(config.get("require_isolation", True))) as (zygote, isolation):
+            report = grade_submissions(bank=bank, targets=targets, zygote=zygote) if targets else GradeReport()
+        report.isolation = isolation
         for q, path in missing:
             report.questions.append(missing_file_result(q, path, reason("missing-file", file=f"{q.file_stem}.py")))
         order = {qid: n for n, qid in enumerate(config["questions"])}
         report.questions.sort(key=lambda r: order.get(r.id, len(order)))
         note = f"Missing: {', '.join(q.file_stem + '.py' for q, _ in missing)}" if missing else None
         results = gradescope_results(report, note=note)
+    except IsolationRequired as exc:
+        results = {"score": 0.0, "output": f"The autograder refused to grade: {exc}. Please tell your instructor.", "tests": []}
     except Exception as exc:  # noqa: BLE001 - Gradescope must get a results.json whatever happens
         results = {
             "score": 0.0,
@@ -156,7 +227,7 @@ def run(*, root: Path, config_path: Path) -> dict:
             "tests": [],
         }
         traceback.print_exc()
-    (results_dir / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (results_dir / "results.json").write_text(json.dumps(clean_tree(results), ensure_ascii=False, indent=1), encoding="utf-8")
     return results
 
 

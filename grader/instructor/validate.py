@@ -27,6 +27,7 @@ from grader.bank.corrections import uncorrected
 from grader.bank.loader import Bank, Question, _display, _line_of, builtin_bank_dir, load_bank
 from grader.bank.schema import CodeQuestion
 from grader.grading.parallel import in_threads, sandbox
+from grader.instructor.schema_report import schema_problems
 
 TODO_MARK = "TODO(author)"
 Progress = Callable[[str], None]
@@ -231,7 +232,12 @@ def _graded(q: CodeQuestion, submission: Path, bank: Bank, zygote: Any, p: _Prob
 def _check_reference(q, bank, zygote, p: _Problems) -> None:
     result = _graded(q, bank.solution_path(q.id), bank, zygote, p, "the reference")
     for case in result.cases if result else []:
-        if case.status != "passed":
+        if case.status == "timeout":  # the engine's message speaks to a learner ("your code")
+            limit = getattr(getattr(case, "reason", None), "params", {}).get("limit_s")
+            within = f" within the time limit ({limit:g} s)" if isinstance(limit, (int, float)) else ""
+            p.add(_case_index(q, case.name), f"the reference did not finish {case.name!r}{within}: make it faster, "
+                  "or raise grading.time_limit / question_time_limit")
+        elif case.status != "passed":
             p.add(_case_index(q, case.name), f"the reference fails {case.name!r} ({case.status}): {case.message}")
 
 
@@ -365,7 +371,9 @@ def validate_bank(
     report = ValidationReport()
     errors: list[tuple[Path, str]] = []
     bank = load_bank([r for r in extra if r.resolve() != builtin.resolve()], errors=errors)
-    report.problems.extend(msg for path, msg in errors if _within(path, targets))
+    for path, msg in errors:  # every schema problem of a file, not the loader's first one
+        if _within(path, targets):
+            report.problems.extend(schema_problems(path) or [msg])
     mine = [q for qid, q in bank.questions.items() if _within(bank.paths[qid], targets)]
     report.questions = [q.id for q in mine]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import time
@@ -29,6 +30,8 @@ def write_stub(workspace: Path, bank: Bank, qid: str, *, reset: bool = False) ->
     path = learner_file(workspace, bank, qid)
     stub = bank.stub_path(qid).read_text(encoding="utf-8")
     backup = None
+    if path.is_dir():  # "kept" would send the learner round in a circle with `grade`
+        raise IsADirectoryError(errno.EISDIR, "a folder is where the file should be", str(path))
     if path.exists():
         if not reset:
             return path, "kept", None
@@ -72,4 +75,4 @@ def current(workspace: Path, bank: Bank) -> Optional[str]:
 
 def attempted(workspace: Path, bank: Bank) -> list[str]:
     """Code questions whose file exists in the workspace, in bank order."""
-    return [q.id for q in bank.by_topic(kind="code") if learner_file(workspace, bank, q.id).exists()]
+    return [q.id for q in bank.by_topic(kind="code") if learner_file(workspace, bank, q.id).is_file()]

@@ -49,6 +49,15 @@ def class_table(console: Console, report) -> None:
     table.add_column("total", justify="right", style="bold")
     for s in report.students:
         mine = {q.id: q for q in s.questions}
-        cells = [f"{points(mine[q].score)}/{points(mine[q].max_score)}" if q in mine else "-" for q in qids]
+        cells = [_cell(mine[q], points) if q in mine else Text("-", style="dim") for q in qids]
         table.add_row(s.student, *cells, f"{points(s.score)}/{points(s.max_score)}")
     console.print(table)
+
+
+def _cell(result, points) -> Text:
+    """A student's score on a question; "missing 0/10" when they submitted no file for it."""
+    missing = bool(result.cases) and all(getattr(c.reason, "code", None) == "missing-file" for c in result.cases)
+    text = Text(f"{points(result.score)}/{points(result.max_score)}")
+    if missing:
+        text = Text.assemble(("missing ", "red"), text)
+    return text

@@ -167,7 +167,7 @@ def _details(case, lang: str, explained: set[str]) -> Text:
     return text
 
 
-def question_report(result: QuestionResult, bank: Bank, lang: str) -> Group:
+def question_report(result: QuestionResult, bank: Bank, lang: str, with_total: bool = True) -> Group:
     q = bank.questions.get(result.id)
     title = q.title.get(lang) if q else result.id
     table = Table(title=f"{result.id} — {title}", box=box.SIMPLE_HEAVY, expand=True, title_justify="left")
@@ -180,7 +180,7 @@ def question_report(result: QuestionResult, bank: Bank, lang: str) -> Group:
         name = case.name_zh if lang == "zh" and case.name_zh else case.name
         table.add_row(
             name,
-            f"{fmt_points(case.score)}/{fmt_points(case.max_score)}",
+            case_points(case.score, case.max_score),
             Text(t(f"status.{case.status}", lang), style=STATUS_STYLE.get(case.status, "")),
             _details(case, lang, explained),
         )
@@ -190,9 +190,17 @@ def question_report(result: QuestionResult, bank: Bank, lang: str) -> Group:
             parts.append(Text(t("grade.printed", lang, case=case.name), style="dim"))
             parts.append(Text(case.output.rstrip()[:1200], style="dim"))
             break
-    style = "bold green" if result.full_marks else "bold yellow"
-    parts.append(Text(f"{label('grade.total', lang)}{fmt_points(result.score)}/{fmt_points(result.max_score)}", style=style))
+    if with_total:
+        style = "bold green" if result.full_marks else "bold yellow"
+        parts.append(Text(f"{label('grade.total', lang)}{fmt_points(result.score)}/{fmt_points(result.max_score)}", style=style))
     return Group(*parts)
+
+
+def case_points(score: float, max_score: float) -> str:
+    """A case's points with the same precision on both sides: 0.00/0.71, 0/1."""
+    if max_score == int(max_score) and score == int(score):
+        return f"{int(score)}/{int(max_score)}"
+    return f"{score:.2f}/{max_score:.2f}"
 
 
 def grade_report(console: Console, report: GradeReport, bank: Bank, lang: str) -> None:
@@ -220,8 +228,9 @@ def watch_screen(console: Console, result: QuestionResult, bank: Bank, lang: str
         console.print(Text(t("watch.polling", lang, seconds=1), style="dim"))
     console.print(Text(t("watch.graded_at", lang, time=time.strftime("%H:%M:%S"), n=number), style="dim"))
     console.print()
-    console.print(question_report(result, bank, lang))
-    console.print(Text(t("grade.full", lang) if result.full_marks else t("grade.lost", lang), style="bold"))
+    from grader.ui.grade_view import watch_summary  # it builds on this module
+
+    watch_summary(console, result, bank, lang)
 
 
 def print_solution(console: Console, reference, lang: str) -> None:
