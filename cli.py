@@ -305,6 +305,9 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
         render_instructor.class_table(out, report)
     else:
         sys.stdout.write(class_text(report, fmt))
+    failed = [q for s in report.students for q in s.questions if q.failure is not None]
+    if failed:  # the grader failed, not the students (a broken bank): one line, exit 2
+        fail(_failure_line(failed[0], lng), lang=lng)
     raise typer.Exit(0 if report.full_marks else 1)
 
 

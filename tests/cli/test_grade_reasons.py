@@ -102,3 +102,14 @@ def test_case_message_without_a_mistake_is_the_reason_alone():
     why = Reason("timeout", {"limit_s": 5})
     assert case_message(why) == "your code did not finish within the time limit (5 s)"
     assert case_message(why, "zh") == "你的代码没有在时间限制（5 秒）内完成"
+
+
+def test_a_class_graded_against_a_broken_bank_is_exit_2_in_one_line(tmp_path):
+    broken = "\n\ndef rms_norm(x, weight, eps=1e-5):\n    raise RuntimeError('the reference is broken')\n"
+    copy_question(tmp_path / "bank", solution_edit=lambda text: text + broken)
+    (tmp_path / "class" / "ada").mkdir(parents=True)
+    (tmp_path / "class" / "ada" / "rmsnorm_forward_copy.py").write_text(REFERENCE.read_text())
+    result = run("grade", "--submissions", str(tmp_path / "class"), "--bank", str(tmp_path / "bank"), "--format", "csv")
+    assert result.exit_code == 2, result.output
+    errors = [line for line in lines(result.output) if line.startswith("error:")]
+    assert len(errors) == 1 and "the bank is broken" in errors[0] and "rmsnorm-forward-copy" in errors[0]
