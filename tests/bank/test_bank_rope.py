@@ -1,4 +1,7 @@
-"""The five RoPE code questions: YAML, reference, independent implementations, mistakes, properties."""
+"""The RoPE code questions: YAML, reference, independent implementations, mistakes, properties.
+
+The context-extension questions (PI, NTK, YaRN) are also checked against Hugging Face's own
+functions in test_bank_rope_hf.py."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ IDS = [
     "rope-apply-half",
     "rope-layout-permutation",
     "rope-llama3-scaling",
+    "rope-position-interpolation",
+    "rope-ntk-scaling",
+    "rope-yarn",
 ]
 
 
@@ -116,12 +122,66 @@ def scaling_python_floats(inv_freq, factor=8.0, low_freq_factor=1.0, high_freq_f
     return torch.tensor(out, dtype=torch.float64).to(inv_freq.dtype)
 
 
+def pi_float64(positions, head_dim, factor, base=10000.0):
+    # Chen et al.: angles at positions m * L / L' = m / factor, all in float64
+    i = torch.arange(head_dim // 2, dtype=torch.float64)
+    angles = (positions.double() / factor)[:, None] * base ** (-2.0 * i / head_dim)
+    return angles.cos().float(), angles.sin().float()
+
+
+def pi_scaled_frequencies(positions, head_dim, factor, base=10000.0):
+    # HF's linear rope type: the factor folded into inv_freq, positions unchanged
+    inv_freq = 1.0 / (base ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim)) / factor
+    angles = (inv_freq[:, None] @ positions[None, :].float()).transpose(0, 1)
+    return angles.cos(), angles.sin()
+
+
+def ntk_float64(head_dim, base, factor, seq_len=None, original_max_positions=None):
+    # in log space: log base' = log base + d / (d - 2) * log s
+    if seq_len is None:
+        s = factor
+    else:
+        s = factor * max(seq_len, original_max_positions) / original_max_positions - (factor - 1)
+    log_base = math.log(base) + head_dim / (head_dim - 2) * math.log(s)
+    i = torch.arange(head_dim // 2, dtype=torch.float64)
+    return torch.exp(-2.0 * i / head_dim * log_base).float()
+
+
+def ntk_per_pair(head_dim, base, factor, seq_len=None, original_max_positions=None):
+    # pair i of base' ** (-2i/d) is RoPE's theta_i divided by s ** (2i / (d - 2))
+    if seq_len is None:
+        s = factor
+    else:
+        s = factor * max(seq_len, original_max_positions) / original_max_positions - (factor - 1)
+    out = [base ** (-2.0 * i / head_dim) / s ** (2.0 * i / (head_dim - 2)) for i in range(head_dim // 2)]
+    return torch.tensor(out, dtype=torch.float64).float()
+
+
+def yarn_float64(inv_freq, factor, original_max_positions, alpha=1.0, beta=32.0):
+    # the paper's Definition: h(theta) = (1 - gamma(r)) theta / s + gamma(r) theta, r = L / wavelength
+    out = []
+    for theta in inv_freq.double().tolist():
+        r = original_max_positions / (2 * math.pi / theta)
+        gamma = 0.0 if r < alpha else 1.0 if r > beta else (r - alpha) / (beta - alpha)
+        out.append((1 - gamma) * theta / factor + gamma * theta)
+    return torch.tensor(out, dtype=torch.float64).to(inv_freq.dtype), 0.1 * math.log(factor) + 1.0
+
+
+def yarn_via_llama31(inv_freq, factor, original_max_positions, alpha=1.0, beta=32.0):
+    # Llama 3.1's scaling (this file's loop) is the same ramp with low_freq_factor = alpha, high = beta
+    freqs = scaling_loop(inv_freq, factor, alpha, beta, original_max_positions)
+    return freqs, 1.0 + 0.1 * math.log(factor)
+
+
 INDEPENDENT = {
     "rope-frequencies": [freqs_float64, freqs_polar],
     "rope-apply-interleaved": [rope_complex, rope_float64],
     "rope-apply-half": [rope_hf, rope_half_float64],
     "rope-layout-permutation": [perm_from_hf_conversion, perm_by_search],
     "rope-llama3-scaling": [scaling_loop, scaling_python_floats],
+    "rope-position-interpolation": [pi_float64, pi_scaled_frequencies],
+    "rope-ntk-scaling": [ntk_float64, ntk_per_pair],
+    "rope-yarn": [yarn_float64, yarn_via_llama31],
 }
 
 
@@ -217,6 +277,9 @@ def _ratio(actual, expected, tolerance):
     """Greatest error as a multiple of the tolerance (inf for shape, dtype or integer mismatches)."""
     if isinstance(expected, (tuple, list)):
         return max(_ratio(a, e, tolerance) for a, e in zip(actual, expected))
+    if isinstance(expected, float):  # judged like the grader: at the float64 tolerance
+        tol = tolerance("float64")
+        return abs(actual - expected) / (tol.atol + tol.rtol * abs(expected) + 1e-300)
     if actual.shape != expected.shape or actual.dtype != expected.dtype:
         return math.inf
     if not expected.dtype.is_floating_point:
@@ -280,6 +343,8 @@ def _run_property(fn, gen_seed, impl):
 def _constant_like(value):
     if isinstance(value, tuple):
         return tuple(_constant_like(v) for v in value)
+    if isinstance(value, float):
+        return 0.0
     return torch.zeros_like(value)
 
 
