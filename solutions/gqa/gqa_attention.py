@@ -104,6 +104,13 @@ def mistake_scale_by_num_heads(q, k, v, causal=True):
     return _attend(q, keys, values, 1 / math.sqrt(q.shape[1]), causal)
 
 
+def mistake_scale_inverted(q, k, v, causal=True):
+    # divided by scale = head_dim ** -0.5 instead of multiplying: scores times sqrt(head_dim)
+    # (perceiver-io#9)
+    keys, values = _repeat(q, k, v)
+    return _attend(q, keys, values, math.sqrt(q.shape[-1]), causal)
+
+
 def mistake_masked_scores_zero(q, k, v, causal=True):
     # masked scores set to 0 (or a tiny number), which softmax still weighs (transformer#10)
     keys, values = _repeat(q, k, v)
