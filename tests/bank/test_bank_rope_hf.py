@@ -4,9 +4,7 @@ length, and linear scaling. (Case-by-case grading of HF wrappers is tests/intero
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from functools import cache
 
 import pytest
 import torch
@@ -20,16 +18,11 @@ from transformers.modeling_rope_utils import (  # noqa: E402
     _compute_yarn_parameters,
 )
 
-from grader.bank.loader import load_bank  # noqa: E402
+from conftest import question, solution  # noqa: E402
 
 
-@cache
 def reference(qid: str):
-    bank = load_bank()
-    spec = importlib.util.spec_from_file_location("hf_check_" + qid.replace("-", "_"), bank.solution_path(qid))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, bank.get(qid).entry_point)
+    return getattr(solution(qid), question(qid).entry_point)
 
 
 def config(head_dim, max_positions, **rope):

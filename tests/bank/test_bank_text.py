@@ -1,35 +1,15 @@
 """Mechanical checks of the bank's learner-facing text, one per class of defect a fact-check found
-(issue 13): quotes that are not contiguous or splice two passages, source URLs that are not pinned,
-ambiguous "N 倍" reductions in Chinese, "RMSNorm computes no mean", and the specific phrasings that
-were corrected. Each checker is also run on the defect it exists for, so it cannot pass vacuously."""
+(issue 13): source URLs that are not pinned, ambiguous "N 倍" reductions in Chinese, "RMSNorm
+computes no mean", and the specific phrasings that were corrected (quotes: test_quotes.py). Each
+checker is also run on the defect it exists for, so it cannot pass vacuously."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from functools import cache
-from pathlib import Path
 
-import pytest
-
-from grader.bank.loader import load_bank
-
-REPO = Path(__file__).resolve().parents[2]
-from conftest import SEED_ARTICLE  # noqa: E402
-
-JOIN = "……"  # in quote_zh, the explicit mark that two separate pieces of one passage are joined
-
-
-@cache
-def bank():
-    return load_bank()
-
-
-@cache
-def seed() -> str:
-    if not SEED_ARTICLE.is_file():
-        pytest.skip(f"source article not found at {SEED_ARTICLE}")
-    return SEED_ARTICLE.read_text(encoding="utf-8")
+from conftest import REPO
+from conftest import builtin_bank as bank
 
 
 def strings(obj, path: str):
@@ -57,80 +37,6 @@ def bank_strings():
 def repo_docs():
     """The prose outside the bank that a learner or instructor reads."""
     return [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-
-
-# --------------------------------------------------------------------------- quotes
-
-
-def _blocks(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of the article's sections (heading to heading) and code samples."""
-    code = [(m.start(), m.end()) for m in re.finditer(r"```.*?```", text, re.S)]
-    # headings outside code (a Python comment "# ..." inside a sample is no heading)
-    heads = [m.start() for m in re.finditer(r"^#+ ", text, re.M) if not any(a <= m.start() < b for a, b in code)]
-    heads.append(len(text))
-    return [(a, b, "section") for a, b in zip([0, *heads], heads)] + [(a, b, "code") for a, b in code]
-
-
-def quote_problem(quote: str, text: str) -> str | None:
-    """Why a quote is not a faithful quote of text, or None. A quote is one contiguous passage,
-    unless JOIN marks where a piece was left out; then every piece is verbatim, in order, the
-    pieces stay inside one section (and the pieces of code inside one code sample), and what was left out
-    is more than markup or whitespace (an ellipsis standing only for Markdown `**` is no join)."""
-    parts = quote.split(JOIN)
-    if any(not p.strip() for p in parts):
-        return "an empty piece around the join mark"
-    spans, pos = [], 0
-    for part in parts:
-        at = text.find(part, pos)
-        if at < 0:
-            return f"not verbatim (or out of order) in the source: {part!r}"
-        spans.append((at, at + len(part)))
-        pos = at + len(part)
-    for (_, end), (start, _) in zip(spans, spans[1:]):
-        if not re.sub(r"[\s*#>`-]", "", text[end:start]):
-            return f"the join mark stands only for markup or whitespace: {text[end:start]!r}"
-    first, last = spans[0][0], spans[-1][1]
-    for a, b, kind in _blocks(text):
-        inside = [a <= s and e <= b for s, e in spans]
-        if kind == "section" and a <= first < b and last > b:
-            return "the pieces come from different sections of the article"
-        in_code = [s for s, e in spans if any(c <= s < d for c, d, k in _blocks(text) if k == "code")]
-        if kind == "code" and any(inside) and sum(inside) < len(in_code):
-            return "the pieces come from different code samples"
-    return None
-
-
-def _claims():
-    return [(f"{qid}:{c.myth}", c) for qid, q in sorted(bank().questions.items()) for c in q.claims]
-
-
-@pytest.mark.parametrize("where,claim", _claims(), ids=lambda v: v if isinstance(v, str) else "")
-def test_quotes_are_verbatim_and_joined_only_where_marked(where, claim):
-    problem = quote_problem(claim.quote_zh, seed())
-    assert problem is None, f"{where}: {problem}"
-    if JOIN in claim.quote_zh:  # the English rendering shows the join too
-        assert "..." in claim.quote_en or "…" in claim.quote_en, f"{where}: quote_en does not mark the join"
-
-
-def test_quote_checker_catches_the_defects_it_is_for():
-    text = seed()
-    # the old S4 quote: the first sample's signature joined to a line of the second sample
-    assert "different" in quote_problem("def rope(input_seq, proj_mat, trans_mat):……trans_mat = torch.randn(proj_mat.size(1), 1)", text)
-    # an ellipsis that only replaced Markdown '** '
-    assert "markup" in quote_problem("计算均值和标准差：……对于每个层的每个参数，计算其梯度的均值和标准差。", text)
-    # a paraphrase, and pieces out of order
-    assert "not verbatim" in quote_problem("RoPE使远距离依赖更加紧密。", text)
-    backwards = "regressed_seq = torch.mm(translated_seq, torch.inverse(proj_mat))……projected_seq = torch.mm(input_seq, proj_mat)"
-    assert "out of order" in quote_problem(backwards, text)
-    # and a faithful join inside one sample passes
-    assert quote_problem("def rope(input_seq, proj_mat):……trans_mat = torch.randn(proj_mat.size(1), 1)", text) is None
-
-
-def test_the_corrections_view_shows_a_single_quote_for_s4():
-    from grader.bank.corrections import collect
-
-    s4 = next(c for c in collect(bank()) if c.myth == "S4")
-    assert JOIN not in s4.claim.quote_zh and s4.claim.quote_zh in seed()
 
 
 # --------------------------------------------------------------------------- source URLs
