@@ -117,3 +117,27 @@ def excess(actual: Any, expected: Any, q) -> float:
             return math.inf
         return max((excess(a, e, q) for a, e in zip(actual, expected)), default=0.0)
     return 0.0 if actual == expected else math.inf
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def expected_outcomes(section: str) -> dict:
+    """What grading each corpus file must come to (tests/corpus/expected.yaml)."""
+    import yaml
+
+    return yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))[section]
+
+
+@pytest.fixture
+def fast_bank(tmp_path):
+    """A bank of one copy of rmsnorm-forward with short limits (1 s a call, 4 s a question),
+    so that hangs are cheap to test: (its folder, the bank loaded with the built-in one, the
+    copy's id)."""
+    from bank_copies import copy_question, fast_limits
+    from grader.bank.loader import load_bank
+
+    root = tmp_path / "bank"
+    qid = "rmsnorm-forward-copy"
+    copy_question(root, new_id=qid, yaml_edit=fast_limits)
+    return root, load_bank([root]), qid

@@ -1,4 +1,5 @@
-"""The adversarial corpus (tests/adversarial/) through the real `llamaprep grade` command.
+"""The hostile corpus (tests/corpus/*.py) through the real `llamaprep grade` command; what each
+file must come to is beside it, in tests/corpus/expected.yaml.
 
 Every hostile submission becomes its own copy of rmsnorm-forward in a temporary bank with
 short limits (2 s a call, 6 s a question, 512 MiB), so that hangs are cheap; the corpus is
@@ -30,76 +31,8 @@ QID = "rmsnorm-forward"
 CASES = 9  # 8 cases and 1 property, 10/9 points each
 ONE = 10 / CASES
 
-# file -> (status of the first case, statuses allowed for the rest, score).  Hostile code
-# that crashes or hangs may also use up the question's time budget: the rest may then be
-# "timeout" (skipped) instead.
-EXPECTED = {
-    "loop_in_import": ("timeout", {"timeout"}, 0),
-    "loop_in_call": ("timeout", {"timeout"}, 0),
-    "sleeps": ("timeout", {"timeout"}, 0),
-    # Filling memory from Python touches every page: on a loaded machine the first call may
-    # run out of time before it runs out of memory.  Either way the verdict is honest.
-    "hoards_python_objects": ({"crashed", "timeout"}, {"crashed", "timeout"}, 0),
-    "hoards_tensors": ("crashed", {"crashed", "timeout"}, 0),
-    "recursion_bomb": ("error", {"error"}, 0),
-    "c_stack_overflow": ("crashed", {"crashed", "timeout"}, 0),
-    "sys_exit_in_call": ("error", {"error"}, 0),
-    "sys_exit_at_import": ("error", {"error"}, 0),
-    "os_exit": ("crashed", {"crashed", "timeout"}, 0),
-    "sigkills_itself": ("crashed", {"crashed", "timeout"}, 0),
-    "segfault": ("crashed", {"crashed", "timeout"}, 0),
-    "thread_left_running": ("passed", {"passed"}, 10),
-    "fork_left_running": ("passed", {"passed"}, 10),
-    "double_fork_daemon": ("passed", {"passed"}, 10),
-    "daemon_keeps_channel_then_dies": ("crashed", {"crashed", "timeout"}, 0),
-    "spawns_program": ("error", {"error"}, 0),
-    "kills_the_sandbox": ("passed", {"passed"}, 10),  # refused; the honest answers still count
-    "huge_binary_output": ("failed", {"failed"}, 0),
-    "fake_result_json": ("failed", {"failed"}, 0),
-    "ansi_escapes": ("error", {"error"}, 0),
-    "returns_pickle": ("failed", {"failed"}, 0),
-    "tensor_subclass": ("failed", {"failed"}, 0),
-    "absurd_size": ("failed", {"failed"}, 0),
-    "nan_inf": ("failed", {"failed"}, 0),
-    "sparse_layout": ("failed", {"failed"}, 0),
-    "zero_dim": ("failed", {"failed"}, 0),
-    "wrong_dtype_float64": ("failed", {"failed", "passed"}, ONE),  # the rescaling property holds
-    "returns_none": ("failed", {"failed"}, 0),
-    "patches_torch": ("failed", {"failed"}, 0),
-    "patches_numpy_and_builtins": ("crashed", {"crashed", "timeout"}, 0),  # broke the worker's own encoder
-    "patches_grader": ("failed", {"failed"}, 0),
-    "reads_the_reference": ("error", {"error"}, 0),
-    "writes_outside": ("error", {"error"}, 0),
-    "passes_first_call_only": ("passed", {"error"}, ONE),
-    "fails_first_call_only": ("error", {"passed"}, 10 - ONE),
-    "runs_in_parent": ("error", {"error", "failed"}, 0),
-}
-
-# Messages some cases must carry (a substring of the first case's message).
-MESSAGES = {
-    "loop_in_import": "loading your file did not finish within the time limit (2 s)",
-    "loop_in_call": "did not finish within the time limit (2 s)",
-    "hoards_tensors": "memory limit exceeded (512 MiB)",
-    "hoards_python_objects": "memory limit exceeded (512 MiB)",
-    "recursion_bomb": "RecursionError",
-    "c_stack_overflow": "segmentation fault",
-    "sys_exit_in_call": "your code called sys.exit(0)",
-    "os_exit": "exited with code 0",
-    "sigkills_itself": "killed (SIGKILL)",
-    "segfault": "segmentation fault (SIGSEGV)",
-    "daemon_keeps_channel_then_dies": "exited with code 3",
-    "spawns_program": "not allowed while grading: starting another program",
-    "returns_pickle": "not plain data (builtins.bytes)",
-    "tensor_subclass": "tensor subclass Agreeable",
-    "absurd_size": "too large to return",
-    "sparse_layout": "sparse",
-    "zero_dim": "shape mismatch: got (), expected",
-    "wrong_dtype_float64": "dtype mismatch: got float64",
-    "reads_the_reference": "reading the hidden reference solutions",
-    "writes_outside": "not allowed while grading: writing outside the grading folder",
-    "passes_first_call_only": "",
-    "fails_first_call_only": "the first call always fails",
-}
+# file -> what its grading must come to (tests/corpus/expected.yaml, "hostile").
+EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))["hostile"]
 
 BATCHES = 3
 
@@ -222,7 +155,7 @@ def _grade_corpus(root: Path):
     return results, facts
 
 
-def test_corpus_and_table_agree():
+def test_every_file_of_the_corpus_has_its_expected_outcome():
     assert sorted(EXPECTED) == sorted(p.stem for p in CORPUS.glob("*.py"))
 
 
@@ -230,14 +163,14 @@ def test_corpus_and_table_agree():
 def test_each_hostile_submission_gets_its_expected_verdict(corpus_run, name):
     results, facts = corpus_run
     question, run = results[name], facts[name]
-    first, rest, score = EXPECTED[name]
+    want = EXPECTED[name]
     statuses = [c["status"] for c in question["cases"]]
     detail = [(c["name"], c["status"], c["message"][:160]) for c in question["cases"]]
     assert len(statuses) == CASES
-    assert statuses[0] in ({first} if isinstance(first, str) else first), detail
-    assert set(statuses[1:]) <= rest, detail
-    assert question["score"] == pytest.approx(score, abs=1e-6), detail
-    assert any(MESSAGES.get(name, "") in c["message"] for c in question["cases"]), detail
+    assert statuses[0] in want["first"], detail
+    assert set(statuses[1:]) <= set(want["rest"]), detail
+    assert question["score"] == pytest.approx(want["earns"] * ONE, abs=1e-6), detail
+    assert any(want.get("message", "") in c["message"] for c in question["cases"]), detail
     assert all("\x1b" not in c["message"] for c in question["cases"])
     proc = run["proc"]
     assert proc.returncode == 1, proc.stderr.decode(errors="replace")[-2000:]  # points lost somewhere in the batch

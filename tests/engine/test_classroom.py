@@ -11,29 +11,22 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bank_copies import copy_question, fast_limits
-from grader.bank.loader import load_bank
+from conftest import CORPUS
 from grader.instructor.classroom import find_submissions, grade_class
 from grader.report.formats import class_csv
 
-FIXTURES = Path(__file__).resolve().parents[1] / "corpus" / "basic"
-QID = "rmsnorm-forward-copy"
+QID = "rmsnorm-forward-copy"  # conftest's fast_bank
 FILE = "rmsnorm_forward_copy.py"
 WRONG = "def rms_norm(x, weight, eps=1e-5):\n    return x * weight\n"
-
-
-@pytest.fixture
-def fast_bank(tmp_path):
-    root = tmp_path / "bank"
-    copy_question(root, new_id=QID, yaml_edit=fast_limits)
-    return root, load_bank([root])
+# Hostile students: named after what their file does (tests/corpus/).
+HOSTILE = {"never_returns": "loop_in_call.py", "segfault": "segfault.py", "exhausts_memory": "basic/exhausts_memory.py"}
 
 
 def write_class(folder: Path, bank_root: Path, hostile: bool) -> None:
     solution = (bank_root / "solutions" / "rmsnorm" / FILE).read_text()
     students = {"ada": solution, "bo": WRONG, "cy": (bank_root / "questions" / "rmsnorm" / FILE).read_text()}
     if hostile:
-        students |= {name: (FIXTURES / f"{name}.py").read_text() for name in ("never_returns", "segfault", "exhausts_memory")}
+        students |= {name: (CORPUS / file).read_text() for name, file in HOSTILE.items()}
         students["zed"] = solution  # graded after the hostile ones: still full marks
     for student, text in students.items():
         (folder / student).mkdir(parents=True)
@@ -41,7 +34,7 @@ def write_class(folder: Path, bank_root: Path, hostile: bool) -> None:
 
 
 def test_a_class_with_hostile_students_grades_to_a_correct_csv(tmp_path, fast_bank, zygote):
-    root, bank = fast_bank
+    root, bank, _ = fast_bank
     folder = tmp_path / "class"
     write_class(folder, root, hostile=True)
     heard: list[str] = []
@@ -61,7 +54,7 @@ def test_a_class_with_hostile_students_grades_to_a_correct_csv(tmp_path, fast_ba
 
 
 def test_submissions_are_found_in_both_layouts_and_strays_are_listed(tmp_path, fast_bank):
-    _, bank = fast_bank
+    _, bank, _ = fast_bank
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / FILE).write_text(WRONG)
     (tmp_path / "b" / "rmsnorm").mkdir(parents=True)
@@ -83,7 +76,7 @@ def test_submissions_are_found_in_both_layouts_and_strays_are_listed(tmp_path, f
 def test_cli_formats(tmp_path, fast_bank, fmt):
     from cli import app
 
-    root, _ = fast_bank
+    root, _, _ = fast_bank
     folder = tmp_path / "class"
     write_class(folder, root, hostile=False)
     result = CliRunner().invoke(app, ["grade", "--submissions", str(folder), "--bank", str(root), "--format", fmt, "--jobs", "2"])
