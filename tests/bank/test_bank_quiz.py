@@ -73,8 +73,7 @@ def test_quiz_loads_and_is_complete(path):
     assert q.points == 1
     assert len(q.choices) == 4
     assert q.corrects, "every quiz corrects at least one claim of the source"
-    assert sorted(c.myth for c in q.claims) == sorted(q.corrects)
-    assert q.correction is not None and q.sources
+    # (that it quotes each claim it corrects, with a correction and sources, the schema checks at load)
     assert all(s.url.startswith("https://") for s in q.sources)
 
 
@@ -113,9 +112,8 @@ def test_every_text_has_chinese(name, item):
 
 
 @pytest.mark.parametrize("path", QUIZ_FILES, ids=lambda p: p.stem)
-def test_answer_in_range_and_choices_distinct(path):
-    q = load_question(path)
-    assert 0 <= q.answer_index < len(q.choices)
+def test_choices_are_distinct(path):
+    q = load_question(path)  # (an answer beyond the choices is a load error: tests/unit/test_schema.py)
     for lang in ("en", "zh"):
         seen = [" ".join(getattr(c, lang).split()).casefold() for c in q.choices]
         dupes = [s for s, n in Counter(seen).items() if n > 1]
@@ -126,11 +124,6 @@ def test_right_letters_are_spread():
     letters = Counter(q.answer for q in quizzes())
     assert set(letters) >= {"A", "B", "C", "D"}, letters
     assert max(letters.values()) <= len(quizzes()) // 2, letters
-
-
-def test_all_quiz_answers_in_bank_are_in_range():
-    for q in quizzes():
-        assert 0 <= q.answer_index < len(q.choices), q.id
 
 
 # --------------------------------------------------------------------------- topic introductions
