@@ -437,7 +437,13 @@ def quiz(
         if not [qid for qid in wanted if topic is None or b.questions.get(qid) and b.questions[qid].topic == topic]:
             out.print(t("quiz.nothing_missed", lng, where=f" ({topic})" if topic else ""))
             return
-    questions = select_questions(bank=b, topic=topic, count=count, shuffle=shuffle or seed is not None, seed=seed, ids=wanted or None)
+    try:
+        history = progress.quiz_history()  # spaced repetition: what is due comes first
+    except ProgressError as exc:
+        warn(str(exc), lng)
+        history = {}
+    questions = select_questions(bank=b, topic=topic, count=count, shuffle=shuffle or seed is not None, seed=seed, ids=wanted or None,
+                                 history=history)
     if not questions:
         out.print(t("quiz.none", lng))
         return

@@ -9,6 +9,7 @@ bank's letter before it is judged or recorded, and explanations never cite lette
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -20,16 +21,25 @@ QUIT_WORDS = ("q", "quit", "exit")
 
 def select_questions(
     *, bank: Bank, topic: Optional[str] = None, count: Optional[int] = None, shuffle: bool = False, seed: Optional[int] = None,
-    ids: Optional[list[str]] = None,
+    ids: Optional[list[str]] = None, history: Optional[dict[str, list[tuple[float, bool]]]] = None, now: Optional[float] = None,
 ) -> list[QuizQuestion]:
     """The quiz items of ``topic`` (all topics when None; only ``ids`` when given) in bank
-    order, or shuffled (reproducibly with ``seed``), cut to the first ``count``."""
+    order, or shuffled (reproducibly with ``seed``), cut to the first ``count``.
+
+    With the learner's answer ``history`` (spaced repetition, grader.learner.review) what is
+    due comes first: questions missed last time, then those due for review, then new ones,
+    then the rest; the bank order or the shuffle decides within each group."""
     items = [q for q in bank.by_topic(topic, kind="quiz") if isinstance(q, QuizQuestion)]
     if ids is not None:
         wanted = set(ids)
         items = [q for q in items if q.id in wanted]
     if shuffle:
         random.Random(seed).shuffle(items)
+    if history:
+        from grader.learner.review import review_order
+
+        by_id = {q.id: q for q in items}
+        items = [by_id[qid] for qid in review_order(list(by_id), history, time.time() if now is None else now)]
     return items[:count] if count is not None else items
 
 
