@@ -9,13 +9,22 @@ from __future__ import annotations
 import importlib.util
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
 
 pytest.importorskip("transformers")
 
-from transformers.models.llama.modeling_llama import LlamaRMSNorm  # noqa: E402
+from transformers import LlamaConfig  # noqa: E402
+from transformers.models.llama.modeling_llama import (  # noqa: E402
+    LlamaDecoderLayer,
+    LlamaMLP,
+    LlamaRMSNorm,
+    LlamaRotaryEmbedding,
+    apply_rotary_pos_emb,
+    eager_attention_forward,
+)
 
 from grader.bank.loader import load_bank  # noqa: E402
 from grader.grading.compare import compare  # noqa: E402
@@ -77,6 +86,7 @@ def test_every_code_question_with_an_hf_counterpart_is_listed():
     # the questions HF has nothing for: the KV-cache arithmetic, the uptraining pool, the
     # permutation (HF's is a conversion script, not in the wheel); backward and module are below
     others = {"gqa-kv-cache-bytes", "gqa-from-mha", "rope-layout-permutation", "rmsnorm-backward", "rmsnorm-module"}
+    others |= set(HF_HERE)  # HF's modules driven from this file, below
     code = {qid for qid, q in bank().questions.items() if q.kind == "code" and qid in bank().paths
             and bank().paths[qid].is_relative_to(Path(__file__).resolve().parents[2] / "questions")}
     assert code - others <= set(HF), sorted(code - others - set(HF))
@@ -135,4 +145,97 @@ def test_rmsnorm_module_values_equal_hugging_face():
         if grad_out is not None:
             expected.backward(grad_out)
             problem = problem or compare((grad_x, grad_weight), (x.grad, ref.weight.grad), q.grading.tolerance)
+        assert problem is None, f"{qid} {case.name!r}: HF gives {problem}"
+
+
+# ---- HF's modules for the questions no interop submission wraps (driven here, in process)
+
+def _config(dim, n_heads, n_kv_heads, head_dim, rope_base, eps=1e-5, hidden=None):
+    config = LlamaConfig(hidden_size=dim, num_attention_heads=n_heads, num_key_value_heads=n_kv_heads, head_dim=head_dim,
+                         intermediate_size=hidden or 4 * dim, hidden_act="silu", rms_norm_eps=eps, attention_bias=False,
+                         mlp_bias=False, rope_parameters={"rope_type": "default", "rope_theta": rope_base})
+    config._attn_implementation = "eager"
+    return config
+
+
+def _to_half_layout(w, n_heads):
+    # convert_llama_weights_to_hf's permute: per head, rows 2i, 2i+1 -> i, i + head_dim/2
+    out, dim = w.shape
+    return w.view(n_heads, out // n_heads // 2, 2, dim).transpose(1, 2).reshape(out, dim)
+
+
+def _causal_mask(q_len, kv_len, dtype):
+    blocked = torch.ones(q_len, kv_len, dtype=torch.bool).triu(kv_len - q_len + 1)
+    return torch.zeros(q_len, kv_len, dtype=dtype).masked_fill(blocked, torch.finfo(dtype).min)[None, None]
+
+
+def hf_swiglu_ffn(x, w1, w2, w3):
+    mlp = LlamaMLP(_config(x.shape[-1], 1, 1, x.shape[-1], 10000.0, hidden=w1.shape[0])).to(x.dtype)
+    with torch.no_grad():
+        mlp.gate_proj.weight.copy_(w1)
+        mlp.up_proj.weight.copy_(w3)
+        mlp.down_proj.weight.copy_(w2)
+        return mlp(x)
+
+
+def hf_decoder_layer(x, attention_norm, wq, wk, wv, wo, ffn_norm, w1, w2, w3, n_heads, n_kv_heads, positions, eps=1e-5, rope_base=10000.0):
+    bs, seq, dim = x.shape
+    config = _config(dim, n_heads, n_kv_heads, wq.shape[0] // n_heads, rope_base, eps, hidden=w1.shape[0])
+    layer = LlamaDecoderLayer(config, layer_idx=0).to(x.dtype).eval()
+    with torch.no_grad():
+        for param, value in ((layer.input_layernorm.weight, attention_norm), (layer.post_attention_layernorm.weight, ffn_norm),
+                             (layer.self_attn.q_proj.weight, _to_half_layout(wq, n_heads)),
+                             (layer.self_attn.k_proj.weight, _to_half_layout(wk, n_kv_heads)),
+                             (layer.self_attn.v_proj.weight, wv), (layer.self_attn.o_proj.weight, wo),
+                             (layer.mlp.gate_proj.weight, w1), (layer.mlp.up_proj.weight, w3), (layer.mlp.down_proj.weight, w2)):
+            param.copy_(value)
+        cos, sin = LlamaRotaryEmbedding(config)(x, positions[None])
+        return layer(x, attention_mask=_causal_mask(seq, seq, x.dtype), position_embeddings=(cos, sin))
+
+
+def hf_flash_attention(q, k, v, block_size=32, causal=True):
+    # HF has no tiled kernel on CPU: its eager attention is the same function, untiled
+    module = SimpleNamespace(num_key_value_groups=q.shape[1] // k.shape[1], training=False)
+    mask = _causal_mask(q.shape[2], k.shape[2], q.dtype) if causal else None
+    out, _ = eager_attention_forward(module, q, k, v, mask, scaling=q.shape[-1] ** -0.5)
+    return out.transpose(1, 2)
+
+
+def hf_decode_step(q, k_new, v_new, k_cache, v_cache, position, base=10000.0):
+    # HF's rotary embedding on Meta-layout heads (permuted into the half layout and back), the
+    # new keys appended as DynamicCache.update does (torch.cat on the sequence axis), eager attention
+    d, new_len = q.shape[-1], q.shape[2]
+    to_half = torch.cat((torch.arange(0, d, 2), torch.arange(1, d, 2)))
+    back = torch.argsort(to_half)
+    config = _config(d, 1, 1, d, base)
+    cos, sin = LlamaRotaryEmbedding(config)(q.float(), torch.arange(position, position + new_len)[None])
+    q_rot, k_rot = apply_rotary_pos_emb(q.float()[..., to_half], k_new.float()[..., to_half], cos, sin)
+    keys = torch.cat((k_cache, k_rot[..., back].to(k_cache.dtype)), dim=2)
+    values = torch.cat((v_cache, v_new.to(v_cache.dtype)), dim=2)
+    module = SimpleNamespace(num_key_value_groups=q.shape[1] // k_new.shape[1], training=False)
+    mask = _causal_mask(new_len, keys.shape[2], torch.float32)
+    out, _ = eager_attention_forward(module, q_rot[..., back], keys.float(), values.float(), mask, scaling=d**-0.5)
+    return out.transpose(1, 2).to(q.dtype), keys, values
+
+
+HF_HERE = {
+    "llama-swiglu-ffn": hf_swiglu_ffn,
+    "llama-decoder-layer": hf_decoder_layer,
+    "gqa-flash-attention": hf_flash_attention,
+    "gqa-decode-step": hf_decode_step,
+}
+
+
+@pytest.mark.parametrize("qid", sorted(HF_HERE))
+def test_reference_equals_hugging_face_modules(qid):
+    q = bank().get(qid)
+    ref, lib = reference(qid), HF_HERE[qid]
+    for case, args in cases(qid):
+        expected = ref(*fresh(args))
+        tolerance = q.grading.tolerance
+        if qid == "gqa-decode-step" and all(a.dtype == torch.float64 for a in args if isinstance(a, torch.Tensor)):
+            # HF (like Meta's precompute_freqs_cis) computes the rotary angles in float32 whatever
+            # the input: ~1e-7 off in float64, more than this question's float64 tolerance allows
+            tolerance = lambda dtype: q.grading.tolerance("float32")  # noqa: E731
+        problem = compare(lib(*fresh(args)), expected, tolerance)
         assert problem is None, f"{qid} {case.name!r}: HF gives {problem}"
