@@ -22,7 +22,7 @@ FLOAT_DTYPES = ("float64", "float32", "float16", "bfloat16")
 
 def _known_myth(v: str) -> None:
     if v not in MYTH_IDS:
-        raise ValueError(f"unknown claim {v!r}; expected one of S1..S14 (MYTHS.md)")
+        raise ValueError(f"unknown claim {v!r}; expected one of S1..S14 (see docs/myths.md)")
 
 
 def _known_myths(v: list[str]) -> None:

@@ -24,7 +24,7 @@ title:  # shown by `llamaprep list` and above the question, in English and Chine
   zh: "TODO(author): 简短的中文标题"
 difficulty: medium  # easy | medium | hard
 points: 10  # the question's total, split over cases and properties by their `points` weights
-# corrects: claim ids S1..S14 (MYTHS.md) this question corrects; each needs a `claims` entry
+# corrects: claim ids S1..S14 (docs/myths.md) this question corrects; each needs a `claims` entry
 # quoting the source, a `correction` and at least one source.  Leave [] when it corrects none.
 corrects: []
 claims: []  # e.g. [{{myth: S7, quote_zh: "the source's words, verbatim", quote_en: "an English rendering"}}]

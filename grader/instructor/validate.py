@@ -392,7 +392,7 @@ def validate_bank(
         report.problems.extend(p.items)
     if builtin in targets:
         for myth in uncorrected(q for q in bank.questions.values() if bank.roots[q.id] == builtin):
-            report.problems.append(f"{_display(builtin / 'questions')}: corrects: no question corrects {myth} (MYTHS.md)")
+            report.problems.append(f"{_display(builtin / 'questions')}: corrects: no question corrects {myth} (see docs/myths.md)")
 
     code = [q for q in mine if isinstance(q, CodeQuestion) and q.id not in blocked]
     if not code:

@@ -77,8 +77,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "grade.mistake_again": {"en": "Known mistake '{id}' again (explained above)", "zh": "同样是常见错误 '{id}'（见上文说明）"},
     "error.prefix": {"en": "Error", "zh": "错误"},
     "corrections.title": {
-        "en": "What the source article gets wrong, claim by claim (ids of MYTHS.md)",
-        "zh": "原文的错误说法，逐条更正（编号见 MYTHS.md）",
+        "en": "What the source article gets wrong, claim by claim (S1–S14)",
+        "zh": "原文的错误说法，逐条更正（S1–S14）",
     },
     "corrections.practise": {"en": "Practise with", "zh": "相关练习"},
     "help.corrections": {

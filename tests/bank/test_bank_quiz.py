@@ -160,7 +160,7 @@ def test_topic_source_name_is_the_sources_words(topic):
 
 # --------------------------------------------------------------------------- facts (recomputed here)
 
-# FACTS.md configurations: (layers, heads, kv_heads, head_dim)
+# The models' configurations, as the quizzes state them: (layers, heads, kv_heads, head_dim)
 LLAMA3_8B = (32, 32, 8, 128)
 LLAMA2_70B = (80, 64, 8, 128)
 

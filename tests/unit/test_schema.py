@@ -125,7 +125,7 @@ def test_loading_the_bank_imports_no_pydantic():
         # rules across fields
         ("    float32:", "    int8:", "rope-mini.yaml:11: grading.tolerances: tolerance for unknown dtype 'int8'; use one of float64, float32, float16, bfloat16"),
         ("    - name: large", "    - name: small", "rope-mini.yaml:9: grading: case names must be unique; repeated: small"),
-        ("points: 10", "points: 10\ncorrects: [S15]", "rope-mini.yaml:5: corrects: unknown claim 'S15'; expected one of S1..S14 (MYTHS.md)"),
+        ("points: 10", "points: 10\ncorrects: [S15]", "rope-mini.yaml:5: corrects: unknown claim 'S15'; expected one of S1..S14 (see docs/myths.md)"),
         ("points: 10", "points: 10\ncorrects: [S2]", "rope-mini.yaml:1: (top level): corrects S2 but quotes no claim for it (add it to claims)"),
         ("id: rope-mini", "id: rope-mini\nkind: essay", "rope-mini.yaml:2: kind: Input should be 'code' or 'quiz'"),
     ],
@@ -142,7 +142,7 @@ def test_each_rule_gives_one_line_naming_file_line_and_field(tmp_path, old, new,
         ("answer: B", "answer: C", "rope-quiz-mini.yaml:1: (top level): answer C but only 2 choices"),
         ("answer: B", "answer: \"B\\n\"", "rope-quiz-mini.yaml:16: answer: String should match pattern '^[A-F]$'"),
         ("  - {en: B, zh: 乙}\n", "", "rope-quiz-mini.yaml:14: choices: List should have at least 2 items after validation, not 1"),
-        ("  - {myth: S1,", "  - {myth: S99,", "rope-quiz-mini.yaml:8: claims[0].myth: unknown claim 'S99'; expected one of S1..S14 (MYTHS.md)"),
+        ("  - {myth: S1,", "  - {myth: S99,", "rope-quiz-mini.yaml:8: claims[0].myth: unknown claim 'S99'; expected one of S1..S14 (see docs/myths.md)"),
         ("correction: {en: Right, zh: 对}\n", "", "rope-quiz-mini.yaml:1: (top level): a question that corrects a claim needs a correction and at least one source"),
         ("\"https://example.org\"", "\"example.org\"", "rope-quiz-mini.yaml:11: sources[0].url: String should match pattern '^https?://'"),
         ("kind: quiz\n", "", "rope-quiz-mini.yaml:1: entry_point: Field required"),  # no kind: a code question
