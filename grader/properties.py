@@ -43,17 +43,22 @@ def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def mismatch(actual: Any, expected: torch.Tensor, *, rtol: float, atol: float, what: str) -> Optional[str]:
-    """A one-line reason when ``actual`` is not a tensor close to ``expected``, else None."""
+    """A one-line reason when ``actual`` is not a tensor close to ``expected``, else None.
+
+    The reason is a str (its English sentence) that also carries it as data (``.reason``),
+    so that the grade table can say it in the learner's language."""
+    from grader.grading.reasons import ReasonText, reason
+
     if not isinstance(actual, torch.Tensor):
-        return f"{what}: expected a tensor, got {type(actual).__name__}"
+        return ReasonText(reason("property-not-a-tensor", what=what, got=type(actual).__name__))
     if tuple(actual.shape) != tuple(expected.shape):
-        return f"{what}: shape {tuple(actual.shape)} differs from {tuple(expected.shape)}"
+        return ReasonText(reason("property-shape", what=what, got=list(actual.shape), expected=list(expected.shape)))
     a, e = actual.double(), expected.double()
     ok = torch.isclose(a, e, rtol=rtol, atol=atol)
     if bool(ok.all()):
         return None
     diff, index = greatest_difference(a, e)
-    return f"{what}: greatest difference {diff:.3g} at index {index}"
+    return ReasonText(reason("property-mismatch", what=what, value=diff, index=list(index)))
 
 
 def mismatch_each(

@@ -315,6 +315,8 @@ def _grade_property(session: Session, q: CodeQuestion, solution: ModuleType, che
         return result
     if problem is None:
         result.passed()
+    elif isinstance(getattr(problem, "reason", None), Reason) and problem.reason.status == "failed":
+        result.fail(problem.reason)  # grader.properties.mismatch: data the table can translate
     else:  # the judge's sentence is the bank author's own
         result.fail(reason("property-failed", message=str(problem)))
     return result

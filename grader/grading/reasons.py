@@ -41,6 +41,10 @@ CODES: dict[str, tuple[str, tuple[str, ...]]] = {
     "unexpected-value": ("failed", ("where?",)),
     # property checks (the judge's sentence is the bank author's, in the author's language)
     "property-failed": ("failed", ("message",)),
+    # grader.properties.mismatch, the judges' common helper; ``what`` is the author's label
+    "property-not-a-tensor": ("failed", ("what", "got")),
+    "property-shape": ("failed", ("what", "got", "expected")),
+    "property-mismatch": ("failed", ("what", "value", "index")),
     "property-unchecked": ("failed", ("type", "message")),
     # the learner's code, reported by the child (grader/sandbox/worker.py)
     "not-implemented": ("error", ()),
@@ -158,6 +162,21 @@ class Reason:
         if not isinstance(data, dict) or not isinstance(data.get("code"), str) or not isinstance(data.get("params", {}), dict):
             raise ReasonError("a reason is {code, params}")
         return cls(data["code"], dict(data.get("params", {})))
+
+
+class ReasonText(str):
+    """A reason that is also its English sentence: what grader.properties.mismatch returns,
+    so that a judge written for strings (``return problem``, ``problem or ...``, an
+    f-string) keeps working, while the engine still finds the reason (``.reason``)."""
+
+    reason: Reason
+
+    def __new__(cls, why: Reason) -> ReasonText:
+        from grader.report.reasons import render
+
+        text = super().__new__(cls, render(why, "en"))
+        text.reason = why
+        return text
 
 
 def reason(code: str, /, **params: Any) -> Reason:

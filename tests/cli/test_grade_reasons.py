@@ -113,3 +113,13 @@ def test_a_class_graded_against_a_broken_bank_is_exit_2_in_one_line(tmp_path):
     assert result.exit_code == 2, result.output
     errors = [line for line in lines(result.output) if line.startswith("error:")]
     assert len(errors) == 1 and "the bank is broken" in errors[0] and "rmsnorm-forward-copy" in errors[0]
+
+
+def test_a_property_judged_by_the_helper_carries_its_reason_and_reads_in_chinese(tmp_path):
+    path = tmp_path / "twice.py"
+    path.write_text("def rms_norm(x, weight, eps=1e-5):\n    return x * weight * 2\n")
+    data = json.loads(run("grade", QID, "--file", str(path), "--format", "json").stdout)
+    prop = next(c for c in data["questions"][0]["cases"] if c["name"] == "invariant to rescaling the input")
+    assert prop["reason"]["code"] == "property-mismatch" and prop["message"] == render(Reason.from_json(prop["reason"]))
+    table = run("grade", QID, "--file", str(path), "--lang", "zh", "--verbose")
+    assert "最大误差" in table.output  # the property's own template ("最大绝对误差" is the cases')

@@ -201,3 +201,18 @@ def test_the_contracts_example_message_is_the_rendering_of_its_reason():
     explanation = case["message"].split("': ", 1)[1]
     assert case["message"] == case_message(Reason.from_json(case["reason"]), mistake=case["mistake"], explanation=explanation)
     assert set(case) >= {"name", "status", "score", "max_score", "message", "mistake", "reason"}
+
+
+def test_the_properties_helper_returns_its_old_sentence_carrying_the_reason():
+    import torch
+
+    from grader.properties import mismatch
+
+    got = mismatch(torch.zeros(2, 3), torch.ones(2, 3), rtol=0, atol=0, what="rms_norm(x)")
+    assert got == "rms_norm(x): greatest difference 1 at index (0, 0)" and isinstance(got, str)
+    assert got.reason.code == "property-mismatch" and render(got.reason, "zh") == "rms_norm(x)：最大误差 1，位于索引 (0, 0)"
+    shape = mismatch(torch.zeros(2), torch.ones(3), rtol=0, atol=0, what="out")
+    assert shape == "out: shape (2,) differs from (3,)" and shape.reason.code == "property-shape"
+    assert mismatch((1,), torch.ones(3), rtol=0, atol=0, what="out") == "out: expected a tensor, got tuple"
+    assert mismatch(torch.ones(3), torch.ones(3), rtol=0, atol=0, what="out") is None
+    assert f"{got} (and more)" == "rms_norm(x): greatest difference 1 at index (0, 0) (and more)"  # judges that build on it still work
