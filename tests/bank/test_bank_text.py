@@ -174,9 +174,10 @@ def test_llama1_eps_is_sourced_beyond_model_py():
     # model.py's ModelArgs.norm_eps default is 1e-5; LLaMA 1's 1e-6 comes from its params.json,
     # which HF's LlamaConfig defaults and conversion script carry
     pattern = re.compile(r"LLaMA 1\W{0,3}(?:'s )?(?:uses )?(?:norm_eps\W{0,3})?\D{0,20}1e-6|1e-6\W{0,3}\(LLaMA 1|1e-6（LLaMA 1|LLaMA 1 (中为|使用|的 norm_eps)")
-    for qid, q in sorted(bank().questions.items()):
-        if any(pattern.search(s) for _, s in strings(q, qid)):
-            urls = " ".join(s.url for s in q.sources)
-            assert "configuration_llama" in urls or "convert_llama_weights" in urls, qid
+    stating = [qid for qid, q in sorted(bank().questions.items()) if any(pattern.search(s) for _, s in strings(q, qid))]
+    assert {"rmsnorm-quiz-norm-eps", "rmsnorm-module"} <= set(stating), stating  # the pattern finds them
+    for qid in stating:
+        urls = " ".join(s.url for s in bank().get(qid).sources)
+        assert "configuration_llama" in urls or "convert_llama_weights" in urls, qid
     topic = bank().topics["rmsnorm"]
     assert "1e-6" in topic.intro.en and "configuration_llama" in " ".join(s.url for s in topic.sources)
