@@ -51,7 +51,10 @@ def test_no_sandbox_is_a_failure_of_every_question_not_an_exception(bank, monkey
     def no_fork():
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(engine, "Zygote", no_fork)
+    import grader.sandbox.zygote
+
+    monkeypatch.setattr(grader.sandbox.zygote, "Zygote", no_fork)  # where the sandbox is started from
+    monkeypatch.setattr(engine, "Zygote", no_fork, raising=False)
     report = grade_submissions(bank=bank, targets=[(QID, REFERENCE), ("rmsnorm-backward", REFERENCE)])
     assert report.questions == []
     assert [q.failure.code for q in report.failures] == ["internal-error", "internal-error"]
