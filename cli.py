@@ -539,7 +539,8 @@ def watch(
 
     def on_result(result, n: int) -> None:
         try:
-            store.record_attempt(result.id, result.score, result.max_score)
+            if result.failure is None:  # a question the grader could not grade is no attempt of the learner's
+                store.record_attempt(result.id, result.score, result.max_score)
         except ProgressError as exc:
             warn(str(exc), lng)
         render.watch_screen(out, result, b, lng, path=path, number=n, poll=poll)
