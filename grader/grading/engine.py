@@ -9,14 +9,12 @@ computed (grader.sandbox.zygote).
 from __future__ import annotations
 
 import importlib.util
-import os
 import signal
 import sys
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +26,7 @@ from grader.bank.loader import Bank
 from grader.bank.schema import Case, CodeQuestion, PropertyCheck
 from grader.grading import inputs
 from grader.grading.compare import difference, excerpt, shapes
+from grader.grading.parallel import in_threads, sandbox
 from grader.grading.reasons import CHILD_CODES, Reason, ReasonError, not_gradable, reason, sanitize
 from grader.grading.results import CaseResult, GradeReport, QuestionResult, is_full_marks
 from grader.properties import Property
@@ -424,26 +423,11 @@ def grade_submissions(
     its child, another computes references, so both cores stay busy.  Results keep the
     order of ``targets``.
     """
-    targets = list(targets)
-    own = zygote is None
-    broken: Optional[Reason] = None
-    if own:
-        try:
-            zygote = Zygote()
-        except Exception as exc:  # noqa: BLE001 - no fork, no socket: the grader's resources, not the submission
+    failed: list[Exception] = []  # no fork, no socket: the grader's resources, not the submission
+    with sandbox(zygote, failed=failed) as z:
+        broken: Optional[Reason] = None
+        if failed:
+            exc = failed[0]
             broken = reason("internal-error", type=type(exc).__name__, message=f"cannot start the grading sandbox: {exc}")
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
-    results: list[QuestionResult] = []
-    try:
-        if jobs > 1:
-            try:
-                with ThreadPoolExecutor(max_workers=jobs) as pool:
-                    results = list(pool.map(lambda t: _grade_one(bank, zygote, *t, broken), targets))
-            except RuntimeError:  # no thread to be had: grade one at a time instead
-                results = []
-        if not results:
-            results = [_grade_one(bank, zygote, qid, path, broken) for qid, path in targets]
-    finally:
-        if own and zygote is not None:
-            zygote.close()
+        results = in_threads(lambda t: _grade_one(bank, z, *t, broken), targets, jobs)
     return GradeReport(questions=[r for r in results if r.failure is None], failures=[r for r in results if r.failure is not None])

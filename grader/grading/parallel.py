@@ -22,14 +22,23 @@ R = TypeVar("R")
 
 
 @contextmanager
-def sandbox(zygote: Optional[Zygote] = None) -> Iterator[Zygote]:
-    """``zygote`` when given (the caller closes it), else a fresh one, closed on leaving."""
+def sandbox(zygote: Optional[Zygote] = None, *, failed: Optional[list[Exception]] = None) -> Iterator[Optional[Zygote]]:
+    """``zygote`` when given (the caller closes it), else a fresh one, closed on leaving.
+    With ``failed``, a zygote that cannot start (no fork, no socket) is appended there and
+    None is yielded instead of raising: the grader's failure, to report as such."""
     if zygote is not None:
         yield zygote
         return
     from grader.sandbox.zygote import Zygote
 
-    own = Zygote()
+    try:
+        own = Zygote()
+    except Exception as exc:
+        if failed is None:
+            raise
+        failed.append(exc)
+        yield None
+        return
     try:
         yield own
     finally:
