@@ -14,18 +14,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional
 
+from grader.grading.marks import FULL_MARKS_EPSILON, is_full_marks  # noqa: F401 - re-exported: the rule's old home
 from grader.grading.reasons import Reason
 
 # Version of the grade JSON's shape, reason codes included: bumped when a field or code
 # changes meaning or loses a parameter (new fields, codes and parameters do not).
 RESULTS_VERSION = 2  # 1: the contract's first shape; 2: reason, errors and results_version added
-
-FULL_MARKS_EPSILON = 1e-9  # case points are fractions of a question's points: float noise is not a lost point
-
-
-def is_full_marks(score: float, max_score: float) -> bool:
-    """Whether ``score`` earns every point of ``max_score`` (the one copy of this rule)."""
-    return max_score > 0 and max_score - score < FULL_MARKS_EPSILON
 
 
 class Status(str, Enum):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from grader.bank.loader import Bank
-from grader.grading.results import is_full_marks
+from grader.grading.marks import is_full_marks
 from grader.learner.progress import Activity, Best, Progress
 
 

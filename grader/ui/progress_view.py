@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from grader.grading.results import is_full_marks
+from grader.grading.marks import is_full_marks
 from grader.learner.mastery import ProgressSummary
 from grader.learner.progress import Activity
 from grader.ui.render import fmt_points

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from grader.bank.loader import Bank, Question
 from grader.bank.schema import CodeQuestion, Topic
-from grader.grading.results import is_full_marks
+from grader.grading.marks import is_full_marks
 from grader.learner.progress import Best
 from grader.ui.strings import t
 
