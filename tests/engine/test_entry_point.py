@@ -95,3 +95,27 @@ def test_the_child_may_only_report_its_own_reasons_with_plain_parameters(data):
 def test_a_childs_reason_is_made_printable():
     found = child_reason({"code": "exception", "params": {"type": "ValueError", "message": "\x1b]0;owned\x07bad", "line": 3, "source": "x"}})
     assert found.params["message"] == "bad" and found.status == "error"
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "basic"
+
+
+@pytest.mark.parametrize("fixture, codes", [
+    ("syntax_error", {"syntax-error"}),
+    ("import_error", {"exception"}),
+    ("raises", {"exception"}),
+    ("wrong_shape", {"shape-mismatch", "property-shape"}),
+    ("returns_none", {"wrong-type", "property-not-a-tensor"}),
+    ("pickled_payload", {"wrong-type", "property-not-a-tensor"}),
+    ("wrong_dtype", {"dtype-mismatch"}),
+])
+def test_every_case_message_is_the_english_rendering_of_its_reason(bank, zygote, fixture, codes):
+    from grader.report.reasons import case_message
+
+    (result,) = grade_submissions(bank=bank, targets=[(QID, CORPUS / f"{fixture}.py")], zygote=zygote).questions
+    failed = [c for c in result.cases if c.status != "passed"]
+    assert {c.reason.code for c in failed} == codes, [(c.name, c.reason) for c in failed]
+    for case in failed:
+        explanation = case.explanation["en"] if case.explanation else None
+        assert case.message == case_message(case.reason, "en", mistake=case.mistake, explanation=explanation)
+        assert case.status == case.reason.status
