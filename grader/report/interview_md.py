@@ -30,7 +30,7 @@ TEXT = {
         "study_none": "Nothing missed: try a longer interview or another topic.",
         "correction": "`llamaprep corrections` — claim {target} of the source (missed in {because})",
         "practice": "`llamaprep practice {target}` — {title}",
-        "quiz": "`llamaprep quiz --id {target}` — {title}",
+        "quiz": "`llamaprep quiz {target}` — {title}",
     },
     "zh": {
         "title": "模拟面试",
@@ -50,7 +50,7 @@ TEXT = {
         "study_none": "没有答错的题：试试更长的面试或别的主题。",
         "correction": "`llamaprep corrections`：原文的说法 {target}（在 {because} 中答错）",
         "practice": "`llamaprep practice {target}`：{title}",
-        "quiz": "`llamaprep quiz --id {target}`：{title}",
+        "quiz": "`llamaprep quiz {target}`：{title}",
     },
 }
 
