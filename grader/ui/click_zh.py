@@ -154,19 +154,32 @@ def translated_help(text: str) -> str:
     return MESSAGES.get(text, text)
 
 
-def _formatter_class(click):
+def _formatter_class(click, lang: str):
+    import shutil
+
     from rich.cells import cell_len
 
     from grader.ui import cjk
 
+    colon = "：" if lang == "zh" else ":"
+
     class CellFormatter(click.HelpFormatter):
-        """click's help layout, measured in cells; headings end with a full-width colon."""
+        """click's help layout, measured in cells and as narrow as the terminal (click's own
+        never goes below 50 columns, so a 40-column terminal wrapped every line)."""
+
+        def __init__(self, indent_increment: int = 2, width: Optional[int] = None, max_width: Optional[int] = None):
+            super().__init__(indent_increment, width, max_width)
+            if width is None:
+                columns = shutil.get_terminal_size().columns
+                self.width = max(min(columns, max_width or 80) - 2, 20)
 
         def write_usage(self, prog: str, args: str = "", prefix: Optional[str] = None) -> None:
-            super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+            if prefix is None and lang == "zh":
+                prefix = "用法："
+            super().write_usage(prog, args, prefix)
 
         def write_heading(self, heading: str) -> None:
-            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+            self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
 
         def write_text(self, text: str) -> None:
             indent = " " * self.current_indent
@@ -178,6 +191,9 @@ def _formatter_class(click):
 
         def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
             rows = list(rows)
+            # The terms' column takes at most a third of a narrow terminal; a longer term
+            # puts its text on the next line, as click does past col_max.
+            col_max = min(col_max, max(10, self.width // 3))
             first_col = min(max((cell_len(r[0]) for r in rows), default=0), col_max) + col_spacing
             indent = self.current_indent
             for first, second in rows:
@@ -189,7 +205,8 @@ def _formatter_class(click):
                     self.write(" " * (first_col - cell_len(first)))
                 else:
                     self.write("\n" + " " * (first_col + indent))
-                lines = cjk.wrap(translated_help(second), max(self.width - first_col - indent, 10))
+                text = translated_help(second) if lang == "zh" else second
+                lines = cjk.wrap(text, max(self.width - first_col - indent, 10))
                 self.write(lines[0] + "\n")
                 for line in lines[1:]:
                     self.write(" " * (first_col + indent) + line + "\n")
@@ -198,10 +215,16 @@ def _formatter_class(click):
 
 
 def first_sentence(text: str) -> str:
-    """A Chinese help text's first sentence, for the command list (click cuts at ". " only,
-    so a Chinese help longer than its limit became "...")."""
-    head, stop, _rest = text.partition("。")
-    return head if stop else text
+    """A help text's first sentence, whole, for the command list: click cuts it to fit one
+    line after the name ("Show the bank: id,..." at 40 columns) and a Chinese one, which
+    has no spaces to cut at, to "..."; the formatter here wraps it instead."""
+    import re
+
+    head, found, _rest = text.partition("。")
+    if found:
+        return head
+    match = re.search(r"(?<!\.)\.(?:\s|$)", text)  # a full stop, not an ellipsis
+    return text[: match.start()] if match else text
 
 
 def short_helps(app) -> None:
@@ -239,6 +262,12 @@ def _modules(package) -> Iterable[object]:
             yield sys.modules[name]
 
 
+def install_formatter(lang: str) -> None:
+    """Help laid out in cells, at the terminal's width (also for English at 40 columns)."""
+    click = _click_package()
+    click.Context.formatter_class = _formatter_class(click, lang)
+
+
 def install() -> None:
     """Chinese for click's and typer's strings, cell-measured help (call before parsing)."""
     click = _click_package()
@@ -247,4 +276,4 @@ def install() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
-    click.Context.formatter_class = _formatter_class(click)
+    install_formatter("zh")

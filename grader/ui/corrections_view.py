@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.bank.corrections import Correction
+from grader.ui.render import label
 from grader.ui.strings import t
 
 
@@ -28,8 +29,8 @@ def corrections_view(items: list[Correction], lang: str) -> Group:
             said.append(f"\n“{item.claim.quote_en}”", style="italic")
         table.add_row(said, Text(item.correction.get(lang)))
         parts.append(table)
-        sources = Text(f"{t('practice.sources', lang)}: ", style="dim")
-        sources.append("; ".join(f"{s.title} <{s.url}>" for s in item.sources), style="dim")
+        sources = Text(label("practice.sources", lang), style="dim")
+        sources.append(("；" if lang == "zh" else "; ").join(f"{s.title} <{s.url}>" for s in item.sources), style="dim")
         parts.append(sources)
-        parts.append(Text(f"{t('corrections.practise', lang)}: {', '.join(item.questions)}", style="cyan"))
+        parts.append(Text(f"{label('corrections.practise', lang)}{('、' if lang == 'zh' else ', ').join(item.questions)}", style="cyan"))
     return Group(*parts)

@@ -6,6 +6,7 @@ import time
 from typing import Optional
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -40,33 +41,50 @@ def activity_text(a: Activity, lang: str) -> str:
 
 
 def progress_view(summary: ProgressSummary, lang: str, width: int = 80) -> Group:
+    """Below 60 columns the bars shorten, each topic's counts go under its bar, and the table
+    keeps the id, the best score and the tries (the id is what every command takes)."""
+    narrow = width < 60
     parts: list = [Text(t("progress.title", lang), style="bold underline"), Text()]
     parts.append(Text(t("progress.mastery", lang), style="bold"))
     topics = Table.grid(padding=(0, 1))
     topics.add_column(style="cyan", no_wrap=True)
     topics.add_column(no_wrap=True)
     topics.add_column(justify="right", no_wrap=True)
-    topics.add_column(style="dim")
+    if not narrow:
+        topics.add_column(style="dim")
     for m in summary.topics:
         counts = []
         if m.code_total:
             counts.append(t("progress.topic_code", lang, solved=m.code_solved, total=m.code_total))
         if m.quiz_total:
             counts.append(t("progress.topic_quiz", lang, right=m.quiz_right, total=m.quiz_total))
-        topics.add_row(m.topic, bar(m.fraction), f"{round(100 * m.fraction)}%", " · ".join(counts))
-    parts.append(topics)
+        row = [m.topic, bar(m.fraction, 10 if narrow else BAR_WIDTH), f"{round(100 * m.fraction)}%"]
+        if narrow:  # the counts on a line of their own, under the bar
+            parts.append(Text.assemble((f"{m.topic:<8}", "cyan"), bar(m.fraction, 10), f" {row[2]}"))
+            parts.append(Text("  " + " · ".join(counts), style="dim"))
+        else:
+            topics.add_row(*row, " · ".join(counts))
+    if not narrow:
+        parts.append(topics)
+    parts.append(Text(t("progress.mastery_means", lang), style="dim"))
     parts.append(Text())
     if summary.questions:
         table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
-        table.add_column(t("col.id", lang), style="cyan", overflow="fold")
-        table.add_column(t("col.best", lang), justify="right", no_wrap=True)
-        table.add_column(t("progress.col.tries", lang), justify="right", no_wrap=True)
-        table.add_column(t("progress.col.hints", lang), justify="right", no_wrap=True)
-        table.add_column(t("progress.col.last", lang), no_wrap=True)
+        best_head, tries_head = t("col.best", lang), t("progress.col.tries", lang)
+        rest = max(5, cell_len(best_head)) + max(3, cell_len(tries_head)) + 6  # cells and padding
+        table.add_column(t("col.id", lang), style="cyan", no_wrap=True, overflow="ellipsis", max_width=max(10, width - rest) if narrow else None)
+        table.add_column(best_head, justify="right", no_wrap=True, min_width=max(5, cell_len(best_head)))
+        table.add_column(tries_head, justify="right", no_wrap=True, min_width=max(3, cell_len(tries_head)))
+        if not narrow:
+            table.add_column(t("progress.col.hints", lang), justify="right", no_wrap=True)
+            table.add_column(t("progress.col.last", lang), no_wrap=True)
         for q in summary.questions:
             style = "green" if q.solved else "yellow" if q.tries else "dim"
             best = Text(f"{fmt_points(q.earned)}/{fmt_points(q.points)}" if q.tries else "-", style=style)
-            table.add_row(q.id, best, str(q.tries), str(q.hints) if q.kind == "code" else "", when(q.last))
+            row = [q.id, best, str(q.tries)]
+            if not narrow:
+                row += [str(q.hints) if q.kind == "code" else "", when(q.last)]
+            table.add_row(*row)
         parts.append(table)
     else:
         parts.append(Text(t("progress.empty", lang)))

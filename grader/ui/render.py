@@ -81,7 +81,7 @@ def topic_intro(topic: Topic, lang: str) -> Panel:
     body.append(label("practice.source_called", lang), style="dim")
     body.append(f"“{topic.source_name}”", style="red strike")
     if topic.myth:
-        body.append(f"  ({topic.myth})", style="dim")
+        body.append(f"（{topic.myth}）" if lang == "zh" else f"  ({topic.myth})", style="dim")
     body.append("\n\n")
     body.append(topic.intro.get(lang))
     return Panel(body, title=topic.topic, border_style="blue")

@@ -34,11 +34,11 @@ def test_list_unknown_topic_is_a_one_line_error():
 
 def test_practice_writes_the_stub_and_never_overwrites_edits(tmp_path):
     ws = tmp_path / "ws"
-    first = run("practice", QID, "--workspace", str(ws))
+    first = run("practice", QID, "--workspace", str(ws), "--intro")
     assert first.exit_code == 0, first.output
     path = ws / "rmsnorm" / "rmsnorm_forward.py"
     assert "raise NotImplementedError" in path.read_text()
-    assert "The source article says" in first.output and "[S7]" in first.output
+    assert "The source article says" in first.output and "[S7]" in first.output  # --intro: the claims beside the truth
     assert f"llamaprep grade {QID}" in first.output
     path.write_text("# my work\n")
     again = run("practice", QID, "--workspace", str(ws))
@@ -52,10 +52,52 @@ def test_practice_writes_the_stub_and_never_overwrites_edits(tmp_path):
 
 
 def test_practice_topic_shows_its_introduction_when_written(bank, tmp_path):
-    result = run("practice", "rmsnorm", "--workspace", str(tmp_path))
+    result = run("practice", "rmsnorm", "--workspace", str(tmp_path), "--intro")
     assert result.exit_code == 0, result.output
     if "rmsnorm" in bank.topics:
         assert bank.topics["rmsnorm"].source_name.split()[0] in result.output
+
+
+def test_practice_gives_no_quiz_answer_away_until_the_quiz_is_taken(bank, tmp_path):
+    from grader.learner.progress import Progress
+
+    topic = bank.topics["gqa"]
+    first = run("practice", "gqa", "--workspace", str(tmp_path / "a"))
+    assert first.exit_code == 0, first.output
+    assert topic.source_name not in first.output and "The source article says" not in first.output
+    assert "--intro" in first.output and "llamaprep quiz gqa" in first.output  # where the background is
+    assert "When ready: llamaprep grade gqa-" in "".join(first.output.splitlines()[-3:])  # the task ends the screen
+    store = Progress()
+    for q in bank.by_topic("gqa", kind="quiz"):
+        store.record_quiz(q.id, q.answer, True)
+    once = run("practice", "gqa", "--workspace", str(tmp_path / "b"))  # quiz taken, topic new: shown once
+    assert topic.source_name in once.output and "The source article says" in once.output
+    again = run("practice", "gqa", "--workspace", str(tmp_path / "b"))
+    assert topic.source_name not in again.output
+
+
+def test_practice_of_a_quiz_item_points_to_the_quiz(bank):
+    qid = bank.by_topic("rope", kind="quiz")[0].id
+    result = run("practice", qid)
+    assert result.exit_code == 0 and f"llamaprep quiz --id {qid}" in result.output
+    assert bank.questions[qid].explanation.en[:30] not in result.output
+
+
+def test_hint_watch_and_solution_default_to_the_question_last_practised(bank, tmp_path):
+    ws = ["--workspace", str(tmp_path)]
+    assert run("hint", *ws).exit_code == 2  # nothing practised yet: a one-line error
+    run("practice", QID, *ws)
+    first = run("hint", *ws)
+    assert first.exit_code == 0 and bank.get(QID).hints[0].en[:30] in first.output
+    locked = run("solution", *ws)
+    assert locked.exit_code == 1 and QID in locked.output
+
+
+def test_a_mistyped_id_or_topic_gets_a_suggestion():
+    for args, near in ((["practice", "rope-aply-half"], "rope-apply-half"), (["hint", "rmsnorm-fowrard"], "rmsnorm-forward"),
+                       (["list", "rmsnrom"], "rmsnorm"), (["grade", "gqa-repeat-vk"], "gqa-repeat-kv")):
+        result = run(*args)
+        assert result.exit_code == 2 and f"did you mean {near}" in result.output, (args, result.output)
 
 
 def test_practice_unknown_is_exit_2():
@@ -101,7 +143,7 @@ def test_grade_table_names_the_mistake(tmp_path):
     result = run("grade", QID, "--file", str(path))
     assert result.exit_code == 1
     assert "Known mistake 'no-weight'" in result.output
-    assert "Total: 0" in result.output or "Total:" in result.output
+    assert "1/9 cases passed · 1.1 of 10 points" in result.output  # a labelled total, readable figures
 
 
 @pytest.mark.parametrize(
