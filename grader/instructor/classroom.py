@@ -41,7 +41,7 @@ class ClassReport:
         return all(q.full_marks for s in self.students for q in s.questions)
 
     def rows(self) -> list[tuple[str, str, float, float]]:
-        """SPEC's CSV rows: student, question, score, max_score — one per file found."""
+        """The CSV rows of docs/contract.md: student, question, score, max_score — one per file found."""
         return [(s.student, q.id, q.score, q.max_score) for s in self.students for q in s.questions]
 
     def to_json(self) -> dict:

@@ -1,4 +1,4 @@
-"""The instructor check of a bank (SPEC "Instructor check"): `llamaprep validate`.
+"""The instructor check of a bank (docs/authoring.md): `llamaprep validate`.
 
 ``validate_bank`` returns a ``ValidationReport`` whose problems are one line each,
 ``file:line: field: what is wrong``; it never raises for anything a bank contains.

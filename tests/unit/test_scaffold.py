@@ -66,7 +66,7 @@ def test_cli_new(tmp_path):
 
 
 def test_new_without_bank_scaffolds_into_the_current_folder(tmp_path, monkeypatch):
-    """SPEC's `llamaprep new ID --topic TOPIC`: no --bank and no $LLAMAPREP_BANK means here."""
+    """`llamaprep new ID --topic TOPIC` (README): no --bank and no $LLAMAPREP_BANK means here."""
     from typer.testing import CliRunner
 
     from cli import app
