@@ -46,6 +46,17 @@ def _known_dtypes(v: dict) -> None:
             raise ValueError(f"tolerance for unknown dtype {key!r}; use one of {', '.join(FLOAT_DTYPES)}")
 
 
+# Words of ``accept_dtypes`` besides dtype names (grader/grading/dtypes.py resolves them per case).
+DTYPE_CONVENTIONS = ("expected", "input", "promoted")
+
+
+def _accepted_dtypes(v: Optional[list[str]]) -> None:
+    for word in v or ():
+        if word not in DTYPE_CONVENTIONS and word not in FLOAT_DTYPES:
+            choices = ", ".join(DTYPE_CONVENTIONS + FLOAT_DTYPES)
+            raise ValueError(f"accept_dtypes: unknown entry {word!r}; use {choices}")
+
+
 @model
 class Text:
     """Text a learner reads, in English and Chinese."""
@@ -106,6 +117,9 @@ class Case:
     points: float = spec(default=1.0, gt=0)
     seed: Optional[int] = None
     args: dict[str, Any] = spec(default_factory=dict)
+    accept_dtypes: Optional[list[str]] = spec(
+        default=None, check=_accepted_dtypes, description="output dtypes this case accepts; overrides grading.accept_dtypes"
+    )
 
 
 @model
@@ -135,9 +149,17 @@ class Grading:
     driver: Literal["call", "module"] = "call"
     time_limit: float = spec(default=5.0, gt=0, le=60, description="seconds per call")
     question_time_limit: float = spec(default=20.0, gt=0, le=600, description="seconds for all calls of a question")
+    load_time_limit: float = spec(
+        default=60.0, gt=0, le=600, description="seconds for importing the learner's file (its imports, module-level code)"
+    )
     memory_limit_mb: int = spec(default=1024, ge=256, le=65536)
     banned: list[str] = spec(default_factory=list, description="dotted APIs the learner may not call")
     tolerances: dict[str, Tolerance] = spec(default_factory=dict, check=_known_dtypes)
+    accept_dtypes: list[str] = spec(
+        default_factory=list,
+        check=_accepted_dtypes,
+        description="output dtypes accepted besides the reference's: input, promoted, or dtype names",
+    )
     cases: list[Case] = spec(min_length=1)
     mistakes: list[Mistake] = spec(default_factory=list)
     properties: list[PropertyCheck] = spec(default_factory=list)
@@ -153,6 +175,10 @@ class Grading:
 
     def tolerance(self, dtype: str) -> Tolerance:
         return self.tolerances.get(dtype) or DEFAULT_TOLERANCES.get(dtype) or Tolerance(rtol=0, atol=0)
+
+    def dtype_conventions(self, case: Case) -> list[str]:
+        """The case's own ``accept_dtypes`` if it sets one, else the question's."""
+        return list(self.accept_dtypes if case.accept_dtypes is None else case.accept_dtypes)
 
 
 @model

@@ -16,6 +16,7 @@ from typing import Any, Optional
 import torch
 
 from grader.bank.schema import Tolerance
+from grader.grading.dtypes import lower_precision
 from grader.grading.reasons import Reason, reason
 from grader.properties import greatest_difference, unravel
 from grader.report.reasons import render
@@ -75,20 +76,33 @@ def tensor_difference(actual: torch.Tensor, expected: torch.Tensor, tol: Toleran
     return reason("max-abs-diff", value=diff, index=list(index), count=mismatched, total=close.numel(), rtol=tol.rtol, atol=tol.atol, **at)
 
 
-def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, *, reveal: bool = False) -> Optional[str]:
+def compare(actual: Any, expected: Any, tolerance_for: ToleranceFor, *, reveal: bool = False, accept: frozenset[str] = frozenset()) -> Optional[str]:
     """The first difference as an English sentence, or None (see ``difference``)."""
-    found = difference(actual, expected, tolerance_for, reveal=reveal)
+    found = difference(actual, expected, tolerance_for, reveal=reveal, accept=accept)
     return None if found is None else render(found, "en")
 
 
-def difference(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: Where = (), *, reveal: bool = False) -> Optional[Reason]:
+def difference(
+    actual: Any, expected: Any, tolerance_for: ToleranceFor, where: Where = (), *, reveal: bool = False, accept: frozenset[str] = frozenset()
+) -> Optional[Reason]:
     """The first difference, or None.  Unless ``reveal`` (a visible case), the reason
     states differences, shapes, dtypes and indices but never an expected value: a
-    hidden case must not hand out its data."""
+    hidden case must not hand out its data.  ``accept``: dtype names a floating-point
+    tensor may have instead of the expected one (grader/grading/dtypes.py); such a
+    tensor is judged at the tolerance of the lower of the two precisions."""
     at = _at(where)
     if isinstance(expected, torch.Tensor):
         if not isinstance(actual, torch.Tensor):
             return reason("wrong-type", expected=describe(expected), got=describe(actual), **at)
+        if actual.dtype != expected.dtype and expected.dtype.is_floating_point:
+            if dtype_name(actual.dtype) in accept and actual.dtype.is_floating_point:
+                lower = lower_precision(actual.dtype, expected.dtype)
+                wide = expected.dtype if lower is actual.dtype else actual.dtype  # widening is exact
+                tol = tolerance_for(dtype_name(lower))
+                return tensor_difference(actual.to(wide), expected.to(wide), tol, where, reveal=reveal)
+            if accept and tuple(actual.shape) == tuple(expected.shape):
+                wanted = " or ".join(sorted({dtype_name(expected.dtype), *accept}))
+                return reason("dtype-mismatch", got=dtype_name(actual.dtype), expected=wanted, **at)
         return tensor_difference(actual, expected, tolerance_for(dtype_name(expected.dtype)), where, reveal=reveal)
     if isinstance(expected, bool) or expected is None:
         if actual is expected or (isinstance(actual, bool) and actual == expected):
@@ -119,7 +133,7 @@ def difference(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: W
         if len(actual) != len(expected):
             return reason("length-mismatch", expected=len(expected), got=len(actual), **at)
         for i, (a, e) in enumerate(zip(actual, expected)):
-            problem = difference(a, e, tolerance_for, (*where, i), reveal=reveal)
+            problem = difference(a, e, tolerance_for, (*where, i), reveal=reveal, accept=accept)
             if problem:
                 return problem
         return None
@@ -129,7 +143,7 @@ def difference(actual: Any, expected: Any, tolerance_for: ToleranceFor, where: W
         if set(actual) != set(expected):
             return reason("keys-mismatch", expected=sorted(expected), got=sorted(map(str, actual)), **at)
         for key in expected:
-            problem = difference(actual[key], expected[key], tolerance_for, (*where, str(key)), reveal=reveal)
+            problem = difference(actual[key], expected[key], tolerance_for, (*where, str(key)), reveal=reveal, accept=accept)
             if problem:
                 return problem
         return None

@@ -25,13 +25,17 @@ import torch
 from grader.bank.loader import Bank
 from grader.bank.schema import Case, CodeQuestion, PropertyCheck
 from grader.grading import inputs
+from grader.grading.clock import BACKSTOP, CallClock, Overrun
 from grader.grading.compare import difference, excerpt, shapes
+from grader.grading.dtypes import accepted_dtypes
 from grader.grading.parallel import in_threads, sandbox
 from grader.grading.reasons import CHILD_CODES, Reason, ReasonError, not_gradable, reason, sanitize
 from grader.grading.results import CaseResult, GradeReport, QuestionResult, is_full_marks
+from grader.grading.source import read_source
+from grader.grading.stubs import stub_raises
 from grader.properties import Property
 from grader.sandbox import drivers, wire
-from grader.sandbox.zygote import ExitInfo, SandboxError, WorkerHandle, Zygote
+from grader.sandbox.zygote import ExitInfo, SandboxError, SpawnError, WorkerHandle, Zygote
 
 # ---------------------------------------------------------------- reference side
 
@@ -83,41 +87,48 @@ class Outcome:
 class Session:
     """One submission of one question: a worker, restarted fresh after a crash or time-out."""
 
-    def __init__(self, zygote: Zygote, question: CodeQuestion, submission: Path, protected: tuple[str, ...] = ()):
+    def __init__(
+        self, zygote: Zygote, question: CodeQuestion, submission: Path, protected: tuple[str, ...] = (), stub_raises: Iterable[list[str]] = ()
+    ):
         self.zygote = zygote
         self.protected = protected  # folders the learner's code may not read (grader.sandbox.guard)
+        self.stub_raises = list(stub_raises)  # the stub's own `raise NotImplementedError` lines (grader.grading.stubs)
         self.q = question
         self.submission = submission
-        self.source = submission.read_text(encoding="utf-8", errors="replace")
         self.worker: Optional[WorkerHandle] = None
-        self.load_failure: Optional[Outcome] = None
+        self.source, too_large = read_source(submission)
+        self.load_failure: Optional[Outcome] = Outcome("error", too_large) if too_large else None
+        # Limits are CPU seconds (grader.grading.clock); the wall-clock backstop has its own budget.
         self.budget = question.grading.question_time_limit
+        self.wall_budget = BACKSTOP * question.grading.question_time_limit
         self.out_offset = 0
 
     # -- lifecycle
-    def _deadline(self) -> tuple[float, bool]:
-        limit = self.q.grading.time_limit
-        capped = self.budget < limit
-        return time.monotonic() + max(0.0, min(limit, self.budget)), capped
-
-    def _spend(self, started: float) -> None:
-        self.budget -= time.monotonic() - started
+    def _limits(self, phase: str) -> tuple[float, float, tuple[bool, bool]]:
+        """(CPU seconds, wall-clock seconds, whether the question's budget binds each of them)
+        for the next exchange.  Loading has its own budget, outside the question's."""
+        g = self.q.grading
+        if phase == "load":
+            return g.load_time_limit, BACKSTOP * g.load_time_limit, (False, False)
+        capped = (self.budget < g.time_limit, self.wall_budget < BACKSTOP * g.time_limit)
+        return max(0.0, min(g.time_limit, self.budget)), max(0.0, min(BACKSTOP * g.time_limit, self.wall_budget)), capped
 
     def _start(self) -> Optional[Outcome]:
         g = self.q.grading
-        self.worker = self.zygote.spawn(self.submission, memory_mb=g.memory_limit_mb, cpu_seconds=g.question_time_limit + 1)
+        cpu_cap = g.load_time_limit + g.question_time_limit + 1  # the kernel's limit: a backstop behind ours
+        self.worker = self.zygote.spawn(self.submission, memory_mb=g.memory_limit_mb, cpu_seconds=cpu_cap)
         self.out_offset = 0
         request = {
             "op": "load",
             "filename": str(self.submission),
-            "source": self.source,
+            "stub_raises": self.stub_raises,
             "entry_point": self.q.entry_point,
             "banned": list(g.banned),
             "driver": g.driver,
             "protected": list(self.protected),
             "workdir": str(self.worker.workdir),
         }
-        outcome = self._exchange(request, [], phase="load")
+        outcome = self._exchange(request, [self.source.encode("utf-8", errors="replace")], phase="load")
         if outcome.kind != "ok":
             self.load_failure = outcome
             self.stop()
@@ -138,27 +149,52 @@ class Session:
     # -- one exchange with the child
     def _exchange(self, header: dict, blobs: list[bytes], phase: str, meanwhile: Optional[Callable[[], None]] = None) -> Outcome:
         assert self.worker is not None
-        started = time.monotonic()
-        deadline, capped = self._deadline()
+        cpu_limit, wall_limit, capped = self._limits(phase)
+        clock = CallClock(self.worker.pid, cpu_limit, wall_limit)
+        spent: Optional[tuple[float, float]] = None
         try:
-            self.worker.sock.settimeout(max(0.001, deadline - time.monotonic()))  # a child that stops reading
+            self.worker.sock.settimeout(max(0.001, wall_limit))  # a child that stops reading
             wire.send_message(self.worker.sock, header, blobs)
             if meanwhile is not None:
                 meanwhile()
-            reply, out = wire.recv_message(self.worker.sock, deadline, alive=self.worker.pidfd)
+            overrun = clock.wait(self.worker.sock, self.worker.pidfd)
+            if overrun is not None:
+                spent = (overrun.cpu, overrun.wall)
+                self._crash_cleanup()
+                return Outcome("timeout", self._timeout_reason(phase, capped, overrun))
+            reply, out = wire.recv_message(self.worker.sock, clock.wall_deadline, alive=self.worker.pidfd)
+            spent = (clock.cpu(), clock.wall())
             return self._interpret(reply, out)
-        except (wire.WireTimeout, TimeoutError):
-            limit = self.q.grading.question_time_limit if capped else self.q.grading.time_limit
-            code = ("load-" if phase == "load" else "") + ("question-timeout" if capped else "timeout")
+        except (wire.WireTimeout, TimeoutError):  # a reply begun but not finished by the backstop
+            spent = (clock.cpu(), clock.wall())
             self._crash_cleanup()
-            return Outcome("timeout", reason(code, limit_s=limit))
+            return Outcome("timeout", self._timeout_reason(phase, capped, Overrun(backstop=True, cpu=spent[0], wall=spent[1])))
         except wire.PeerClosed:
-            return Outcome("crashed", self._crash_cleanup())
+            spent = (clock.cpu(), clock.wall())
+            info = self.worker.stop()
+            if info.signal == signal.SIGXCPU:  # the kernel's CPU limit, behind ours
+                return Outcome("timeout", self._timeout_reason(phase, capped, Overrun(backstop=False, cpu=spent[0], wall=spent[1])))
+            return Outcome("crashed", exit_reason(info))
         except (wire.WireError, OSError) as exc:
             self._crash_cleanup()
             return Outcome("crashed", reason("malformed-reply", detail=sanitize(exc, 100)))
         finally:
-            self._spend(started)
+            if phase != "load":
+                cpu, wall = spent if spent is not None else (clock.wall(), clock.wall())
+                self.budget -= cpu
+                self.wall_budget -= wall
+
+    def _timeout_reason(self, phase: str, capped: tuple[bool, bool], overrun: Overrun) -> Reason:
+        g = self.q.grading
+        if phase == "load":
+            if overrun.backstop:
+                return reason("load-backstop", limit_s=g.load_time_limit, wall_s=round(overrun.wall, 1), cpu_s=round(overrun.cpu, 1))
+            return reason("load-timeout", limit_s=g.load_time_limit)
+        question = capped[1] if overrun.backstop else capped[0]  # the question's budget, not the call's, ran out
+        limit = g.question_time_limit if question else g.time_limit
+        if overrun.backstop:
+            return reason("backstop", limit_s=limit, wall_s=round(overrun.wall, 1), cpu_s=round(overrun.cpu, 1))
+        return reason("question-timeout" if question else "timeout", limit_s=limit)
 
     def _crash_cleanup(self) -> Reason:
         assert self.worker is not None
@@ -180,11 +216,14 @@ class Session:
     def call(self, names: list[str], values: list[Any], meanwhile: Optional[Callable[[], None]] = None) -> Outcome:
         if self.load_failure is not None:
             return self.load_failure
-        if self.budget <= 0:
+        if self.budget <= 0 or self.wall_budget <= 0:
             return Outcome("timeout", reason("time-used-up", limit_s=self.q.grading.question_time_limit))
         try:
             if self.worker is None and self._start() is not None:
                 return self.load_failure  # type: ignore[return-value]
+        except SpawnError as exc:  # out of processes, files or memory: this case, not the run
+            self.worker = None
+            return Outcome("crashed", reason("spawn-failed", detail=sanitize(exc, 200)))
         except SandboxError as exc:
             self.worker = None
             return Outcome("crashed", reason("sandbox-lost", detail=sanitize(exc)))
@@ -233,7 +272,9 @@ def _tolerance_for(q: CodeQuestion):
     return q.grading.tolerance
 
 
-def _name_mistake(q: CodeQuestion, solution: ModuleType, names: list[str], values: list[Any], actual: Any) -> Optional[Any]:
+def _name_mistake(
+    q: CodeQuestion, solution: ModuleType, names: list[str], values: list[Any], actual: Any, accept: frozenset[str] = frozenset()
+) -> Optional[Any]:
     """The listed mistake whose output the learner's matches, if any."""
     drive = drivers.DRIVERS[q.grading.driver]
     for mistake in q.grading.mistakes:
@@ -244,7 +285,7 @@ def _name_mistake(q: CodeQuestion, solution: ModuleType, names: list[str], value
             wrong = drive(fn, names, _clone(values))
         except Exception:  # noqa: BLE001 - a mistake variant that raises simply doesn't match
             continue
-        if difference(actual, wrong, _tolerance_for(q)) is None:
+        if difference(actual, wrong, _tolerance_for(q), accept=accept) is None:
             return mistake
     return None
 
@@ -252,6 +293,7 @@ def _name_mistake(q: CodeQuestion, solution: ModuleType, names: list[str], value
 def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: Case, points: float) -> CaseResult:
     names = list(case.args)
     values = inputs.build_args(q.id, case.name, case.args, case.seed)
+    accept = accepted_dtypes(q.grading.dtype_conventions(case), values, q.grading.driver)
     result = CaseResult(
         name=case.name, status="failed", score=0.0, max_score=points,
         name_zh=case.name_zh, description=case.description, description_zh=case.description_zh, visible=case.visible,
@@ -273,13 +315,13 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
     if outcome.kind != "ok":
         result.fail(outcome.reason)
         return result
-    problem = difference(outcome.value, expected[0], _tolerance_for(q), reveal=case.visible)
+    problem = difference(outcome.value, expected[0], _tolerance_for(q), reveal=case.visible, accept=accept)
     if problem is None:
         result.passed()
         return result
     if case.visible:
         result.expected = excerpt(expected[0])
-    mistake = _name_mistake(q, solution, names, values, outcome.value)
+    mistake = _name_mistake(q, solution, names, values, outcome.value, accept)
     if mistake is None:
         result.fail(problem)
     else:
@@ -350,7 +392,7 @@ def _grade_question(q: CodeQuestion, submission: Path, bank: Bank, zygote: Zygot
         return failed_result(q, submission, reason("reference-unloadable", type=type(exc).__name__, message=str(exc)))
     points = _case_points(q)
     try:
-        session = Session(zygote, q, submission, protected=hidden_folders(bank, submission))
+        session = Session(zygote, q, submission, protected=hidden_folders(bank, submission), stub_raises=stub_raises(bank.stub_path(q.id)))
     except OSError as exc:  # the learner's file: unreadable is the submission's failure
         return missing_file_result(q, submission, reason("unreadable-file", path=str(submission), error=exc.strerror or str(exc)))
     items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(zip(q.grading.properties, points[len(q.grading.cases):]))
@@ -391,10 +433,12 @@ def missing_file_result(question: CodeQuestion, path: Path, why: Reason) -> Ques
 
 def failed_result(question: Any, path: Path, failure: Reason) -> QuestionResult:
     """A question the grader could not grade: ``failure`` says why; no case ran."""
+    result = QuestionResult(id=getattr(question, "id", str(question)), score=0.0, max_score=getattr(question, "points", 0.0), file=str(path))
     if isinstance(question, CodeQuestion):
-        result = missing_file_result(question, path, reason("not-graded", cause=failure))
-    else:
-        result = QuestionResult(id=getattr(question, "id", str(question)), score=0.0, max_score=getattr(question, "points", 0.0), file=str(path))
+        try:
+            result = missing_file_result(question, path, reason("not-graded", cause=failure))
+        except Exception:  # noqa: BLE001 - too broken even to list its cases: the failure alone says why
+            pass
     result.failure = failure
     return result
 

@@ -44,8 +44,9 @@ hints:  # revealed one at a time by `llamaprep hint`, most general first
     zh: "TODO(author): 第一条提示"
 grading:
   driver: call  # call: entry_point(*args); module: an nn.Module (constructor args, x, grad_out, param_<name>)
-  time_limit: 5  # seconds per call
-  question_time_limit: 20  # seconds for all calls of one submission
+  time_limit: 5  # CPU seconds per call
+  question_time_limit: 20  # CPU seconds for all calls of one submission
+  load_time_limit: 60  # CPU seconds for importing the learner's file (its imports)
   memory_limit_mb: 1024  # the address space of the learner's process (MiB)
   banned: []  # dotted APIs that would trivialise the question, e.g. [torch.nn.functional.silu]
   tolerances: {{}}  # per dtype overrides, e.g. {{bfloat16: {{rtol: 0.05, atol: 0.05}}}}

@@ -98,11 +98,12 @@ def find_banned(source: str, banned: list[str]) -> Optional[tuple[str, int]]:
     return None
 
 
-def _learner_line(tb: Any, filename: str) -> Optional[tuple[int, str]]:
+def _learner_line(tb: Any, filename: str) -> Optional[tuple[int, str, str]]:
+    """(line, its text, function) of the innermost frame of the learner's own file."""
     found = None
     for frame in traceback.extract_tb(tb):
         if frame.filename == filename:
-            found = (frame.lineno or 0, (frame.line or "").strip())
+            found = (frame.lineno or 0, (frame.line or "").strip(), frame.name)
     return found
 
 
@@ -112,12 +113,15 @@ def _reason(code: str, **params: Any) -> dict:
     return {"code": code, "params": {k: v for k, v in params.items() if v is not None}}
 
 
-def describe_exception(exc: BaseException, filename: str) -> dict:
-    if isinstance(exc, NotImplementedError):
-        return _reason("not-implemented")
+def describe_exception(exc: BaseException, filename: str, stub_raises: frozenset = frozenset()) -> dict:
+    """Only the stub's own, untouched ``raise NotImplementedError`` (same function, same line
+    text: ``stub_raises``) is "not implemented yet"; the learner's own NotImplementedError,
+    or one raised inside a library, is reported like any other exception, with its message."""
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         return _reason("syntax-error", line=exc.lineno or 0, message=str(exc.msg)[:300])
     where = _learner_line(exc.__traceback__, filename)
+    if isinstance(exc, NotImplementedError) and where and (where[2], where[1]) in stub_raises:
+        return _reason("not-implemented")
     at = {"line": where[0], "source": where[1][:200]} if where else {}
     if isinstance(exc, SystemExit):
         return _reason("sys-exit", code=repr(exc.code)[:100], **at)
@@ -153,6 +157,7 @@ class Worker:
         self.entry: Any = None
         self.driver = drivers.call
         self.filename = ""
+        self.stub_raises: frozenset = frozenset()
 
     def reply(self, header: dict, blobs: Optional[list[bytes]] = None) -> None:
         self.send(self.sock, header, blobs)
@@ -162,12 +167,16 @@ class Worker:
             return {"status": "forbidden", "reason": _reason("banned-call", name=_forbidden_used[-1])}
         if _is_memory_error(exc):
             return {"status": "memory"}
-        return {"status": "error", "reason": describe_exception(exc, self.filename)}
+        return {"status": "error", "reason": describe_exception(exc, self.filename, self.stub_raises)}
 
-    def load(self, req: dict) -> dict:
+    def load(self, req: dict, blobs: list[bytes]) -> dict:
         self.filename = req["filename"]
         banned = list(req.get("banned", []))
-        source = req["source"]
+        # The source travels as a blob (no JSON escaping, no header limit); a BOM is
+        # dropped as Python drops it when it reads a file.
+        source = bytes(blobs[0]).decode("utf-8", errors="replace") if blobs else str(req.get("source", ""))
+        source = source.removeprefix("\ufeff")
+        self.stub_raises = frozenset((str(f), str(line)) for f, line in req.get("stub_raises", []))
         hit = find_banned(source, banned)
         if hit:
             return {"status": "forbidden", "reason": _reason("banned-api", name=hit[0], line=hit[1])}
@@ -216,7 +225,7 @@ class Worker:
             op = header.get("op")
             rid = header.get("rid")  # echoed: the grader ties each reply to its request (grader.sandbox.wire)
             if op == "load":
-                self.reply({**self.load(header), "rid": rid})
+                self.reply({**self.load(header, blobs), "rid": rid})
             elif op == "call":
                 reply, out = self.call(header, blobs)
                 self.reply({**reply, "rid": rid}, out)

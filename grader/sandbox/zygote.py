@@ -55,6 +55,10 @@ class SandboxError(RuntimeError):
     """The zygote is gone or answered nonsense (e.g. a submission killed it)."""
 
 
+class SpawnError(SandboxError):
+    """No worker could be started (out of processes, files or memory); the zygote is fine."""
+
+
 def _prctl(option: int, value: int) -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
@@ -284,7 +288,13 @@ def _zygote_main(ctl: socket.socket) -> None:
             die()
         req = json.loads(msg)
         if req["op"] == "spawn":
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as exc:  # e.g. EAGAIN under heavy forking: that worker fails, not the zygote
+                for fd in fds:
+                    os.close(fd)
+                ctl.sendall(json.dumps({"error": f"os.fork: {exc.strerror or exc}"}).encode())
+                continue
             if pid == 0:
                 code = 0
                 try:
@@ -353,10 +363,18 @@ class Zygote:
     def __init__(self) -> None:
         import torch  # noqa: F401 - loaded once here, inherited by every worker
 
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        except OSError as exc:
+            raise SandboxError(f"socketpair: {exc.strerror or exc}") from None
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # e.g. EAGAIN: too many processes
+            ours.close()
+            theirs.close()
+            raise SandboxError(f"os.fork: {exc.strerror or exc}") from None
         if pid == 0:
             try:
                 ours.close()
@@ -398,8 +416,14 @@ class Zygote:
         return self._isolation
 
     def spawn(self, submission: Path, *, memory_mb: int, cpu_seconds: float, hidden: tuple[str, ...] = ()) -> WorkerHandle:
-        workdir = tempfile.mkdtemp(prefix="llamaprep-")
-        ours, theirs = socket.socketpair()
+        workdir = ""
+        try:
+            workdir = tempfile.mkdtemp(prefix="llamaprep-")
+            ours, theirs = socket.socketpair()
+        except OSError as exc:  # out of files or disk: this worker fails, not the run
+            if workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+            raise SpawnError(f"{type(exc).__name__}: {exc.strerror or exc}") from None
         request = {
             "op": "spawn",
             "workdir": workdir,
@@ -417,6 +441,10 @@ class Zygote:
             raise
         finally:
             theirs.close()
+        if not isinstance(reply.get("pid"), int):
+            ours.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise SpawnError(str(reply.get("error", "no worker")))
         return WorkerHandle(pid=reply["pid"], sock=ours, workdir=Path(workdir), zygote=self, pidfd=_pidfd(reply["pid"]))
 
     def reap(self, pid: int) -> ExitInfo:

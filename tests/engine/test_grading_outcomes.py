@@ -104,7 +104,9 @@ def test_never_returns_costs_bounded_time(fast_bank, zygote):
     _, bank, qid = fast_bank
     result = grade(bank, zygote, CORPUS / "loop_in_call.py", qid)
     assert statuses(result) == {"timeout"}
-    assert "did not finish within the time limit (1 s)" in result.cases[0].message
+    # Cut at its 1 s of CPU time; on a machine so loaded that it gets less than a quarter of
+    # a core, by the wall-clock backstop (4 s) first.
+    assert result.cases[0].reason.code in ("timeout", "backstop"), result.cases[0].message
     assert any("time limit (4 s) was used up" in c.message for c in result.cases)
 
 
