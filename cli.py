@@ -286,18 +286,18 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
     from grader.ui import instructor_view as render_instructor
 
     if fmt not in ("table", "csv", "json", "junit"):
-        fail(f"unknown --format {fmt!r} for --submissions; use table, csv, json or junit")
+        fail(t("err.format", lng, fmt=fmt, choices="table, csv, json, junit"), lang=lng)
     if not folder.is_dir():
-        fail(f"--submissions {folder}: no such folder")
+        fail(t("err.no_folder", lng, option="--submissions", path=folder), lang=lng)
     try:
         qids = question_ids(b, names) if names else None
     except BankError as exc:
         fail(str(exc))
     found, ignored = find_submissions(bank=b, folder=folder, question_ids=qids)
     for name in ignored:
-        warn(f"{folder / name}: not a question's file (expected <student>/<id_with_underscores>.py); skipped", lng)
+        warn(t("class.stray", lng, path=folder / name), lng)
     if not found:
-        fail(f"no submissions in {folder} (expected {folder}/<student>/<id_with_underscores>.py)")
+        fail(t("class.none", lng, folder=folder), lang=lng)
     with render_instructor.progress_bar(err, "grading", len(found)) as advance:
         report = grade_class(bank=b, folder=folder, submissions=found, question_ids=qids, workers=jobs, progress=advance)
     report.ignored = ignored
@@ -329,13 +329,13 @@ def grade(
     if submissions is not None:
         _grade_class(_bank(bank), submissions, ids or [], fmt, jobs, lng)
     if fmt not in ("table", "json", "junit", "gradescope"):
-        fail(f"unknown --format {fmt!r}; use table, json, junit or gradescope")
+        fail(t("err.format", lng, fmt=fmt, choices="table, json, junit, gradescope"), lang=lng)
     b = _bank(bank)
     ws = workspace_dir(workspace)
     names = ids or []
     if file is not None:
         if len(names) != 1 or names[0] not in b.questions:
-            fail("--file needs exactly one question id, e.g. `llamaprep grade rope-apply-interleaved --file my.py`")
+            fail(t("err.file_needs_id", lng), lang=lng)
         _gradable(b, names, lng)
         if file.is_dir():
             fail(t("err.file_option_folder", lng, path=file), lang=lng)
@@ -437,9 +437,11 @@ def quiz(
         if not [qid for qid in wanted if topic is None or b.questions.get(qid) and b.questions[qid].topic == topic]:
             out.print(t("quiz.nothing_missed", lng, where=f" ({topic})" if topic else ""))
             return
+    warned: list[str] = []  # a broken progress store is said once, not after every answer
     try:
         history = progress.quiz_history()  # spaced repetition: what is due comes first
     except ProgressError as exc:
+        warned.append(str(exc))
         warn(str(exc), lng)
         history = {}
     questions = select_questions(bank=b, topic=topic, count=count, shuffle=shuffle or seed is not None, seed=seed, ids=wanted or None,
@@ -447,7 +449,6 @@ def quiz(
     if not questions:
         out.print(t("quiz.none", lng))
         return
-    warned: list[str] = []
 
     def record(answer) -> None:
         try:
@@ -590,7 +591,7 @@ def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
     dirs = [*(bank or [])] or extra_banks_from_env()
     for d in dirs:
         if not Path(d).is_dir():
-            fail(f"--bank {d}: no such folder")
+            fail(t("err.no_folder", UI_LANG, option="--bank", path=d))
     return dirs
 
 
@@ -636,14 +637,14 @@ def export(
     from grader.instructor.gradescope import ExportError, export_bundle
 
     if target != "gradescope":
-        fail(f"unknown export target {target!r}; use gradescope")
+        fail(t("err.export_target", UI_LANG, target=target))
     b = _bank(bank)
     try:
         path = export_bundle(bank=b, question_ids=question_ids(b, ids), output=output)
     except (ExportError, BankError, OSError) as exc:
         fail(str(exc))
         return
-    out.print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment", highlight=False)
+    out.print(t("export.wrote", UI_LANG, path=path), highlight=False)
 
 
 @app.command(help=_h("help.interview"))
@@ -707,6 +708,11 @@ def main() -> None:
             click_zh.install()
             click_zh.short_helps(app)
             raise SystemExit(click_zh.run(app, args))
+        if not args or "-h" in args or "--help" in args:
+            from grader.ui import click_zh
+
+            click_zh.install_formatter("en")  # click's help never narrower than 50 columns otherwise
+            click_zh.short_helps(app)
         app(args=args)
         code = 0
     except KeyboardInterrupt:
