@@ -390,13 +390,9 @@ def _gradable(b: Bank, qids: list[str], lng: str) -> None:
 
 
 def _failure_line(result, lng: str) -> str:
-    from grader.grading.reasons import BANK_FAILURES
-    from grader.report.reasons import render
+    from grader.report.reasons import failure_line
 
-    line = f"{result.id}: {render(result.failure, lng)}"
-    if result.failure.code in BANK_FAILURES:
-        return f"the bank is broken ({line}); run `llamaprep validate`"
-    return line
+    return failure_line(result.id, result.failure, lng)
 
 
 @app.command(help=_h("help.quiz"))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from grader.grading.reasons import Reason, nested
+from grader.grading.reasons import BANK_FAILURES, Reason, nested
 
 LANGS = ("en", "zh")
 
@@ -153,6 +153,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
 PARTS: dict[str, dict[str, str]] = {
     "en": {
         "path.output": "output {i}",
+        "bank-broken": "the bank is broken ({problem}); run `llamaprep validate`",
         "or": " or ",
         "desc.tensor": "a {dtype} tensor of shape {shape:shape}",
         "desc.none": "None",
@@ -170,6 +171,7 @@ PARTS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "path.output": "输出 {i}",
+        "bank-broken": "题库有问题（{problem}）；请运行 `llamaprep validate`",
         "or": " 或 ",
         "desc.tensor": "形状为 {shape:shape} 的 {dtype} 张量",
         "desc.none": "None",
@@ -270,3 +272,12 @@ def case_reason(case: Any, lang: str = "en") -> str:
     """Why a case (grader.grading.results.CaseResult) failed, in ``lang``, without the
     named mistake (a view shows that apart); a result built without a reason keeps its text."""
     return render(case.reason, lang) if case.reason is not None else case.message
+
+
+def failure_line(question_id: str, failure: Reason, lang: str = "en") -> str:
+    """The one line of an exit 2: which question the grader could not grade, and why; a
+    broken bank says so and points to `llamaprep validate`."""
+    line = f"{question_id}: {render(failure, lang)}"
+    if failure.code in BANK_FAILURES:
+        return fill(PARTS[lang if lang in PARTS else "en"]["bank-broken"], {"problem": line}, lang)
+    return line

@@ -216,3 +216,14 @@ def test_the_properties_helper_returns_its_old_sentence_carrying_the_reason():
     assert mismatch((1,), torch.ones(3), rtol=0, atol=0, what="out") == "out: expected a tensor, got tuple"
     assert mismatch(torch.ones(3), torch.ones(3), rtol=0, atol=0, what="out") is None
     assert f"{got} (and more)" == "rms_norm(x): greatest difference 1 at index (0, 0) (and more)"  # judges that build on it still work
+
+
+def test_the_failure_line_names_the_question_and_a_broken_bank_in_each_language():
+    from grader.report.reasons import failure_line
+
+    broken = reason("reference-failed", case="decode", type="RuntimeError", message="boom")
+    assert failure_line("rope-yarn", broken) == (
+        "the bank is broken (rope-yarn: the reference solution failed on case 'decode': RuntimeError: boom); run `llamaprep validate`")
+    assert failure_line("rope-yarn", broken, "zh").startswith("题库有问题（rope-yarn: 参考答案在用例 'decode' 上出错")
+    quiz = reason("not-code-question", id="rope-quiz-acronym", kind="quiz", topic="rope")
+    assert "validate" not in failure_line("rope-quiz-acronym", quiz)
