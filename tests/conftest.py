@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Optional
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 # The source article the bank quotes (shipped in the repo so quotes can be checked verbatim).
@@ -124,8 +131,6 @@ def excess(actual: Any, expected: Any, q) -> float:
 
 def expected_outcomes(section: str) -> dict:
     """What grading each corpus file must come to (tests/corpus/expected.yaml)."""
-    import yaml
-
     return yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))[section]
 
 
@@ -141,3 +146,96 @@ def fast_bank(tmp_path):
     qid = "rmsnorm-forward-copy"
     copy_question(root, new_id=qid, yaml_edit=fast_limits)
     return root, load_bank([root]), qid
+
+
+# ---------------------------------------------------------------- grading hostile code through the CLI
+
+LLAMAPREP = str(Path(sys.executable).with_name("llamaprep"))
+HOSTILE_QID = "rmsnorm-forward"  # every corpus file answers it
+CASES = 9  # its 8 cases and 1 property, 10/9 points each
+ONE = 10 / CASES
+
+
+def qid_of(name: str) -> str:
+    return "rmsnorm-" + name.replace("_", "-")
+
+
+def env_for(root: Path) -> dict:
+    env = dict(os.environ, LLAMAPREP_HOME=str(root / "home"), LLAMAPREP_WORKSPACE=str(root / "work"), COLUMNS="100")
+    env.pop("LLAMAPREP_BANK", None)
+    return env
+
+
+def make_bank(root: Path, names, *, time_limit=2, question_time_limit=6, memory_limit_mb=512, load_time_limit=2) -> Path:
+    """A bank holding one copy of rmsnorm-forward per name, with the given limits."""
+    bank = root / "bank"
+    for sub in ("questions", "solutions"):
+        (bank / sub / "rmsnorm").mkdir(parents=True, exist_ok=True)
+    data = yaml.safe_load((REPO / "questions" / "rmsnorm" / f"{HOSTILE_QID}.yaml").read_text(encoding="utf-8"))
+    data["grading"].update(
+        time_limit=time_limit, question_time_limit=question_time_limit, memory_limit_mb=memory_limit_mb, load_time_limit=load_time_limit
+    )
+    for name in names:
+        qid = qid_of(name)
+        stem = qid.replace("-", "_")
+        data["id"] = qid
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)  # case args are positional
+        (bank / "questions" / "rmsnorm" / f"{qid}.yaml").write_text(text, encoding="utf-8")
+        shutil.copy(REPO / "questions" / "rmsnorm" / "rmsnorm_forward.py", bank / "questions" / "rmsnorm" / f"{stem}.py")
+        shutil.copy(REPO / "solutions" / "rmsnorm" / "rmsnorm_forward.py", bank / "solutions" / "rmsnorm" / f"{stem}.py")
+    return bank
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Live (non-zombie) processes whose command line contains ``text``: forks of a grader
+    run inherit its command line, which names the run's own temporary folder."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes()
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if text.encode() in cmd and stat[stat.rindex(")") + 2] != "Z":
+            found.append(f"{entry}: {cmd[:120]!r}")
+    return found
+
+
+def no_leftovers(text: str, patience: float = 10.0) -> list[str]:
+    """Leftover processes after a grader run, allowing a moment for the kernel to deliver kills."""
+    give_up = time.monotonic() + patience
+    while True:
+        left = processes_mentioning(text)
+        if not left or time.monotonic() > give_up:
+            return left
+        time.sleep(0.1)
+
+
+def open_folder() -> Path:
+    """A temporary folder anyone may enter and write to.  pytest's own are private to
+    their owner, so a worker that dropped to ``nobody`` (grading as root) would be kept
+    out by the kernel alone; here only the grader's guard can refuse it."""
+    path = Path(tempfile.mkdtemp(prefix="llamaprep-adversarial-"))
+    path.chmod(0o777)
+    return path
+
+
+def opened(path: Path) -> Path:
+    """Make ``path`` and everything in it writable by anyone (see open_folder)."""
+    for item in [path, *path.rglob("*")]:
+        item.chmod(0o777 if item.is_dir() else 0o666)
+    return path
+
+
+@pytest.fixture
+def open_tmp():
+    """An open_folder(), removed afterwards."""
+    path = open_folder()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def run_cli(args: list[str], root: Path, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([LLAMAPREP, *args], capture_output=True, timeout=timeout, env=env_for(root), cwd=root)

@@ -15,16 +15,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import yaml
 
-# The helpers are conftest's; test_load, test_faults and test_isolation still import them from here.
+# The helpers are conftest's (test_isolation still imports them from here).
 from conftest import (  # noqa: F401
     CASES,
     CORPUS,

@@ -12,8 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from test_adversarial import LLAMAPREP, env_for, make_bank, no_leftovers, processes_mentioning, qid_of
-
+from conftest import LLAMAPREP, env_for, make_bank, no_leftovers, processes_mentioning, qid_of
 from grader.learner.progress import Progress
 
 REPO = Path(__file__).resolve().parents[2]

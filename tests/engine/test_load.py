@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from test_adversarial import CORPUS, ONE, make_bank, no_leftovers, open_tmp, opened, qid_of, run_cli  # noqa: F401 - open_tmp is a fixture
+from conftest import CORPUS, ONE, make_bank, no_leftovers, opened, qid_of, run_cli
 
 STEM = qid_of("class").replace("-", "_")  # rmsnorm_class.py in every student's folder
 
