@@ -372,3 +372,53 @@ def test_flash_memory_case_fails_a_full_score_matrix_through_the_engine(tmp_path
     assert status[long[0].name] not in ("passed", "failed"), result.cases  # it never produced a value
     tiled = grade_question(question=only, submission=bank.solution_path(FLASH), bank=bank, zygote=zygote)
     assert [c.status for c in tiled.cases] == ["passed", "passed"], tiled.cases
+
+
+# ---------------------------------------------------------------- the decoding quizzes, recomputed
+
+
+def _right(qid):
+    q = question(qid)
+    return q, q.choices[q.answer_index]
+
+
+def test_quiz_decode_cache_holds_kv_heads():
+    q, right = _right("gqa-quiz-decode-cache-contents")
+    assert "8 kv heads" in right.en and q.corrects == ["S13"]
+    g = torch.Generator().manual_seed(5)
+    step = solution(DECODE).gqa_decode_step
+    _, k, v = step(torch.randn(1, 32, 1, 8, generator=g), torch.randn(1, 8, 1, 8, generator=g), torch.randn(1, 8, 1, 8, generator=g),
+                   torch.randn(1, 8, 3, 8, generator=g), torch.randn(1, 8, 3, 8, generator=g), 3)
+    assert k.shape[1] == v.shape[1] == 8 and 32 // 8 == 4 and "32/8 = 4" in q.explanation.en
+
+
+def test_quiz_decode_position_is_the_cache_length():
+    q, right = _right("gqa-quiz-decode-position")
+    assert right.en.startswith("At position 36")
+    mod = solution(DECODE)
+    g = torch.Generator().manual_seed(6)
+    args = (torch.randn(1, 4, 1, 8, generator=g), torch.randn(1, 2, 1, 8, generator=g), torch.randn(1, 2, 1, 8, generator=g),
+            torch.randn(1, 2, 36, 8, generator=g), torch.randn(1, 2, 36, 8, generator=g), 36)
+    _, k, _ = mod.gqa_decode_step(*args)
+    assert torch.allclose(k[:, :, -1:], complex_rope_heads_second(args[1], torch.tensor([36]), 10000.0), atol=1e-6)
+    # "it does not matter": rotating the new token at 0 or 37 changes the output
+    out = mod.gqa_decode_step(*args)[0]
+    assert not torch.allclose(mod.mistake_ignores_position(*args)[0], out, atol=1e-3)
+    assert not torch.allclose(mod.mistake_position_after_append(*args)[0], out, atol=1e-3)
+
+
+def test_quiz_decode_mask_numbers():
+    q, right = _right("gqa-quiz-decode-mask")
+    assert right.en.startswith("None at all")
+    assert torch.ones(1, 37).tril().sum() == 1  # the top-left tril keeps key 0 only
+    assert offset_mask(1, 37).all()  # the offset mask hides nothing on a decode step
+    assert torch.equal(offset_mask(3, 10), torch.hstack([torch.ones(3, 7, dtype=torch.bool), torch.ones(3, 3, dtype=torch.bool).tril()]))
+
+
+def test_quiz_online_softmax_rescale():
+    q, right = _right("gqa-quiz-online-softmax")
+    assert "exp(m - m_new)" in right.en
+    s = torch.tensor([0.5, 2.0, 1.0, 4.0])
+    m_old, m_new = s[:2].max(), s.max()
+    assert torch.allclose(torch.exp(s[:2] - m_old) * torch.exp(m_old - m_new), torch.exp(s[:2] - m_new))
+    assert torch.exp(m_old - m_new) <= 1
