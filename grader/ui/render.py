@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -50,14 +51,22 @@ def question_table(bank: Bank, questions: list[Question], best: dict[str, Best],
     # The topic is the id's first word: below 100 columns its column gives way (so that the
     # longest ids fit in 80) and a rule between topics shows the grouping instead.
     show_topic = width >= 100
-    table = Table(title=t("list.title", lang), box=box.SIMPLE_HEAVY, expand=False)
-    table.add_column(t("col.id", lang), style="cyan", no_wrap=True)
+    table = Table(title=t("list.title", lang), box=box.SIMPLE_HEAVY, expand=False, pad_edge=width >= 60)
+    narrow = width < 60  # kind and difficulty give way; a long id folds rather than being cut
+    # narrow: the id takes what the points and best leave (exact widths: rich would share it out)
+    id_width = width - max(3, cell_len(t("col.points", lang))) - max(5, cell_len(t("col.best", lang)) + 1) - 7 if narrow else None
+    table.add_column(t("col.id", lang), style="cyan", no_wrap=not narrow, overflow="fold", width=id_width)
     if show_topic:
         table.add_column(t("col.topic", lang))
-    table.add_column(t("col.kind", lang))
-    table.add_column(t("col.difficulty", lang))
-    table.add_column(t("col.points", lang), justify="right")
-    table.add_column(t("col.best", lang), justify="right")
+    # Short columns never wrap or shrink below their heading ("difficu…" at 80 columns).
+    shown = (("col.points", "right"), ("col.best", "right"))
+    if not narrow:
+        shown = (("col.kind", "left"), ("col.difficulty", "left"), *shown)
+    for key, justify in shown:
+        heading = t(key, lang)
+        # narrow: exact widths, or rich shares the width out and cuts the scores
+        exact = {"col.points": max(3, cell_len(heading)), "col.best": max(5, cell_len(heading) + 1)}.get(key) if narrow else None
+        table.add_column(heading, justify=justify, no_wrap=True, min_width=cell_len(heading), width=exact)
     if show_title:
         table.add_column(t("col.title", lang), overflow="fold")
     previous = None
@@ -70,7 +79,8 @@ def question_table(bank: Bank, questions: list[Question], best: dict[str, Best],
         if b is not None:
             full = is_full_marks(b.score, b.max_score)
             best_text = Text(f"{fmt_points(b.score)}/{fmt_points(b.max_score)}", style="green" if full else "yellow")
-        row = [q.id, *([q.topic] if show_topic else []), t(f"kind.{q.kind}", lang), t(f"difficulty.{q.difficulty}", lang), fmt_points(q.points), best_text]
+        details = [] if narrow else [t(f"kind.{q.kind}", lang), t(f"difficulty.{q.difficulty}", lang)]
+        row = [q.id, *([q.topic] if show_topic else []), *details, fmt_points(q.points), best_text]
         table.add_row(*row, *([q.title.get(lang)] if show_title else []))
     return table
 

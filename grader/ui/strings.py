@@ -268,7 +268,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "help.opt.concept": {"en": "How many concept questions (default 4).", "zh": "概念题的数量（默认 4）。"},
     "help.opt.coding": {"en": "How many coding questions (default: 1, or 2 from 45 minutes).",
                         "zh": "编程题的数量（默认 1 道；45 分钟及以上为 2 道）。"},
-    "interview.intro": {"en": "Mock interview: {concept} concept questions, then {coding} coding; {minutes} min. No hints until the end; Ctrl-C stops and still writes the report.",
+    "interview.intro": {"en": "Mock interview: {concept} concept questions, then {coding} coding; {minutes} min. "
+                              "No hints until the end; Ctrl-C stops and still writes the report.",
                         "zh": "模拟面试：{concept} 道概念题，然后 {coding} 道编程题；{minutes} 分钟。结束前没有提示；按 Ctrl-C 可提前结束，报告照样生成。"},
     "interview.left": {"en": "{time} left", "zh": "剩余 {time}"},
     "interview.no_clock": {"en": "no clock", "zh": "不计时"},
