@@ -47,6 +47,8 @@ def test_every_mistake_has_a_case_only_it_explains(qid):
     tol = q.grading.tolerance
     alone = {m.id: False for m in q.grading.mistakes}
     for case in q.grading.cases:
+        if all(alone.values()):
+            break
         names, values = list(case.args), build_args(qid, case.name, case.args, case.seed)
         expected = drive(getattr(solution, q.entry_point), names, _clone(values))
         outs = {m.id: _run(drive, getattr(solution, m.function_name), names, values) for m in q.grading.mistakes}
