@@ -107,7 +107,7 @@ def _learner_line(tb: Any, filename: str) -> Optional[tuple[int, str, str]]:
     return found
 
 
-def _reason(code: str, **params: Any) -> dict:
+def _reason(code: str, /, **params: Any) -> dict:
     """A failure as data (code and parameters, grader/grading/reasons.py); the parent
     checks it and words it.  Plain dicts: the child imports no grading code."""
     return {"code": code, "params": {k: v for k, v in params.items() if v is not None}}

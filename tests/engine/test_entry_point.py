@@ -119,3 +119,18 @@ def test_every_case_message_is_the_english_rendering_of_its_reason(bank, zygote,
         explanation = case.explanation["en"] if case.explanation else None
         assert case.message == case_message(case.reason, "en", mistake=case.mistake, explanation=explanation)
         assert case.status == case.reason.status
+
+
+@pytest.mark.parametrize("exc, code", [
+    (SystemExit("bye"), "sys-exit"),
+    (SystemExit(0), "sys-exit"),
+    (ValueError(""), "exception"),
+    (OSError(27, "File too large"), "output-limit"),
+    (SyntaxError("invalid syntax", ("/x/sub.py", 3, 1, "def (", 3, 5)), "syntax-error"),
+])
+def test_the_child_describes_each_exception_as_a_reason_the_parent_accepts(exc, code):
+    from grader.sandbox.worker import describe_exception
+
+    data = describe_exception(exc, "/x/sub.py")
+    assert data["code"] == code
+    assert child_reason(data).code == code  # and nothing in it is refused
