@@ -280,7 +280,7 @@ def hint(
 
 def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str) -> None:
     """`grade --submissions DIR`: a class, graded in parallel; exits."""
-    from grader.bank.names import question_ids
+    from grader.bank.names import UnknownName, question_ids
     from grader.instructor.classroom import find_submissions, grade_class
     from grader.report.formats import class_text
     from grader.ui import instructor_view as render_instructor
@@ -291,6 +291,8 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
         fail(t("err.no_folder", lng, option="--submissions", path=folder), lang=lng)
     try:
         qids = question_ids(b, names) if names else None
+    except UnknownName as exc:
+        _unknown("err.unknown_name", exc.name, b, lng)
     except BankError as exc:
         fail(str(exc))
     found, ignored = find_submissions(bank=b, folder=folder, question_ids=qids)
@@ -629,7 +631,7 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help=_h("help.opt.output"))] = Path("autograder.zip"),
     bank: Banks = None,
 ) -> None:
-    from grader.bank.names import question_ids
+    from grader.bank.names import UnknownName, question_ids
     from grader.instructor.gradescope import ExportError, export_bundle
 
     if target != "gradescope":
@@ -637,6 +639,9 @@ def export(
     b = _bank(bank)
     try:
         path = export_bundle(bank=b, question_ids=question_ids(b, ids), output=output)
+    except UnknownName as exc:
+        _unknown("err.unknown_name", exc.name, b, UI_LANG)
+        return
     except (ExportError, BankError, OSError) as exc:
         fail(str(exc))
         return
@@ -686,7 +691,7 @@ def _localize_cli(args: list[str]) -> list[str]:
     """The command line as typer should see it: `llamaprep --lang zh` alone shows the help,
     as `llamaprep` does (typer's no_args_is_help counts --lang as an argument)."""
     rest = [a for i, a in enumerate(args) if a != "--lang" and not a.startswith("--lang=") and (i == 0 or args[i - 1] != "--lang")]
-    if args and not rest:
+    if not rest:  # and both print it on stdout with exit 0 (click's no-args help is an error)
         args = [*args, "--help"]
     return args
 

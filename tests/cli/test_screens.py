@@ -226,3 +226,16 @@ def test_solution_prints_plain_code(env, tmp_path):
     assert max(map(len, source.splitlines())) > 80  # a line longer than the terminal...
     assert source.strip() in out  # ...yet every line exactly as written: no box, no wrapping
     assert "│" not in out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_narrow_progress_and_list_keep_the_ids(env, lang):
+    Terminal(["hint", "rmsnorm-forward", "--lang", lang], 80, env=env).finish()  # something to show
+    term = Terminal(["progress", "--lang", lang], 40, env=env)
+    screen = term.finish()
+    assert any(line.strip().startswith("rmsnorm-forward") for line in screen), screen
+    check_layout(raw_lines(term), 40, lang)
+    term = Terminal(["list", "rope", "--lang", lang], 40, env=env)
+    screen = term.finish()
+    assert any(line.strip().startswith("rope-quiz-parameters") for line in screen), screen  # the last rows: ids kept
+    check_layout(raw_lines(term), 40, lang)
