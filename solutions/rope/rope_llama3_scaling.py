@@ -56,12 +56,11 @@ def mistake_unscaled_returned(inv_freq, factor=8.0, low_freq_factor=1.0, high_fr
 
 
 def mistake_yarn_ramp(inv_freq, factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0, original_max_positions=8192):
-    # YaRN's ramp, linear over the frequency index (so in log(L / w)), instead of Llama 3.1's,
-    # linear in L / w between low_freq_factor and high_freq_factor
-    ratio = original_max_positions * inv_freq / (2 * math.pi)  # L / w
-    lo, hi = math.log(low_freq_factor), math.log(high_freq_factor)
-    smooth = ((ratio.log() - lo) / (hi - lo)).clamp(0, 1)
-    return (1 - smooth) * inv_freq / factor + smooth * inv_freq
+    # YaRN's ramp with YaRN's band, r = L / w from beta_slow = 1 to beta_fast = 32 turns, in place
+    # of Llama 3.1's from low_freq_factor to high_freq_factor (YaRN, arXiv:2309.00071, section 3.2)
+    turns = original_max_positions * inv_freq / (2 * math.pi)  # r = L / w
+    gamma = ((turns - 1.0) / (32.0 - 1.0)).clamp(0, 1)
+    return (1 - gamma) * inv_freq / factor + gamma * inv_freq
 
 
 def prop_smooth_ratio(gen: torch.Generator) -> Property:
