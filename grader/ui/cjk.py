@@ -17,6 +17,7 @@ same rule for the narrowest width a text can take, so tables size CJK columns se
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -51,17 +52,23 @@ def _can_break(before: str, after: str) -> bool:
     return not (before in PAIRED and after == before)
 
 
+# Where _can_break can be true: after a space, or beside a wide character (all of which are
+# at U+1100 or above).  Looking only there keeps English text at regex speed.
+_AFTER_SPACE = re.compile(r"(?<=\s)(?=\S)")
+_HIGH = re.compile("[\u1100-\U0010ffff]")
+
+
 def segments(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the unbreakable pieces of ``text``, each with its trailing spaces."""
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    for i in range(1, len(text)):
-        if _can_break(text[i - 1], text[i]):
-            pieces.append((start, i))
-            start = i
-    if text:
-        pieces.append((start, len(text)))
-    return pieces
+    """(start, end) of the unbreakable pieces of ``text``, each with its trailing spaces:
+    it breaks before every i where _can_break(text[i - 1], text[i])."""
+    if 4 * len(_HIGH.findall(text)) > len(text):  # mostly Chinese: every position is a candidate anyway
+        cuts = [i for i in range(1, len(text)) if _can_break(text[i - 1], text[i])]
+    else:
+        found = {m.start() for m in _AFTER_SPACE.finditer(text)}
+        near = {i for m in _HIGH.finditer(text) for i in (m.start(), m.start() + 1) if 0 < i < len(text)} - found
+        cuts = sorted(found.union(i for i in near if _can_break(text[i - 1], text[i])))
+    bounds = [0, *cuts, len(text)] if text else []
+    return list(zip(bounds, bounds[1:]))
 
 
 def _fold(piece: str, width: int) -> list[str]:
