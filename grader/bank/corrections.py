@@ -25,14 +25,11 @@ class Correction:
     topics: list[str] = field(default_factory=list)
 
 
-def _order(bank: Bank, q: Question) -> tuple:
-    # Code questions first: their corrections are the fullest; then bank order.
-    return (q.kind != "code", bank.topic_names().index(q.topic) if q.topic in bank.topic_names() else 99, q.id)
-
-
 def collect(bank: Bank, topic: Optional[str] = None) -> list[Correction]:
     found: dict[str, Correction] = {}
-    for q in sorted(bank.questions.values(), key=lambda q: _order(bank, q)):
+    place = {name: i for i, name in enumerate(bank.topic_names())}  # once, not per question
+    # Code questions first: their corrections are the fullest; then bank order.
+    for q in sorted(bank.questions.values(), key=lambda q: (q.kind != "code", place.get(q.topic, 99), q.id)):
         for claim in q.claims:
             entry = found.get(claim.myth)
             if entry is None and q.correction is not None:
