@@ -264,11 +264,45 @@ def flash_naive_float64(q, k, v, block_size=32, causal=True):
     return solution(FLASH).naive_attention(q, k, v, causal).to(q.dtype)
 
 
+def flash_fa1_loop_order(q, k, v, block_size=32, causal=True):
+    """FlashAttention-1's loop order (Algorithm 1): key/value tiles outside, query tiles inside, with
+    m, l and O kept for every row; the per-tile max m~ and sum l~ are merged into them, and O is
+    renormalised at every step instead of once at the end. float32, kv heads by index."""
+    bs, n_heads, q_len, d = q.shape
+    n_rep, kv_len = n_heads // k.shape[1], k.shape[2]
+    acc = torch.promote_types(q.dtype, torch.float32)
+    keys, values = k.to(acc).repeat_interleave(n_rep, 1), v.to(acc).repeat_interleave(n_rep, 1)
+    qs = q.to(acc) * d**-0.5
+    o = torch.zeros(bs, n_heads, q_len, d, dtype=acc)
+    l = torch.zeros(bs, n_heads, q_len, 1, dtype=acc)  # noqa: E741 - the paper's name
+    m = torch.full((bs, n_heads, q_len, 1), float("-inf"), dtype=acc)
+    shift = kv_len - q_len
+    for j in range(0, kv_len, block_size):
+        kj, vj = keys[:, :, j : j + block_size], values[:, :, j : j + block_size]
+        for i in range(0, q_len, block_size):
+            s = qs[:, :, i : i + block_size] @ kj.transpose(-1, -2)
+            if causal:
+                rows = torch.arange(i, min(i + block_size, q_len))[:, None] + shift
+                s = s.masked_fill(torch.arange(j, j + kj.shape[2])[None, :] > rows, float("-inf"))
+            m_tile = s.amax(-1, keepdim=True)
+            p = torch.where(torch.isinf(m_tile), torch.zeros_like(s), torch.exp(s - m_tile))
+            l_tile = p.sum(-1, keepdim=True)
+            m_i, l_i, o_i = m[:, :, i : i + block_size], l[:, :, i : i + block_size], o[:, :, i : i + block_size]
+            m_new = torch.maximum(m_i, m_tile)
+            a_old = torch.where(torch.isinf(m_i), torch.zeros_like(m_i), torch.exp(m_i - m_new))
+            a_new = torch.where(torch.isinf(m_tile), torch.zeros_like(m_tile), torch.exp(m_tile - m_new))
+            l_new = a_old * l_i + a_new * l_tile
+            safe = torch.where(l_new == 0, torch.ones_like(l_new), l_new)
+            o[:, :, i : i + block_size] = (l_i * a_old * o_i + a_new * (p @ vj)) / safe
+            l[:, :, i : i + block_size], m[:, :, i : i + block_size] = l_new, m_new
+    return o.to(q.dtype)
+
+
 def _small_cases(q):
     return [(c, a) for c, a in case_inputs(q) if a[0].shape[2] <= 1024]
 
 
-@pytest.mark.parametrize("impl", [flash_sdpa, flash_gqa_attention_reference, flash_naive_float64])
+@pytest.mark.parametrize("impl", [flash_sdpa, flash_gqa_attention_reference, flash_naive_float64, flash_fa1_loop_order])
 def test_flash_independent_implementations_agree(impl):
     q, ref = question(FLASH), solution(FLASH).flash_attention
     for case, args in _small_cases(q):
@@ -327,7 +361,7 @@ def test_flash_single_tile_hides_the_online_softmax_mistakes():
 def test_flash_properties():
     q, mod = question(FLASH), solution(FLASH)
     check_properties(q, mod, lambda q_, k, v, block_size=32, causal=True: torch.zeros_like(q_))
-    for impl in (flash_sdpa, flash_gqa_attention_reference):
+    for impl in (flash_sdpa, flash_gqa_attention_reference, flash_fa1_loop_order):
         for p in q.grading.properties:
             assert run_property(mod, p.function, impl) is None, (impl.__name__, p.name)
     assert run_property(mod, "prop_any_block_size", mod.mistake_no_rescale) is not None
@@ -372,3 +406,53 @@ def test_flash_memory_case_fails_a_full_score_matrix_through_the_engine(tmp_path
     assert status[long[0].name] not in ("passed", "failed"), result.cases  # it never produced a value
     tiled = grade_question(question=only, submission=bank.solution_path(FLASH), bank=bank, zygote=zygote)
     assert [c.status for c in tiled.cases] == ["passed", "passed"], tiled.cases
+
+
+# ---------------------------------------------------------------- the decoding quizzes, recomputed
+
+
+def _right(qid):
+    q = question(qid)
+    return q, q.choices[q.answer_index]
+
+
+def test_quiz_decode_cache_holds_kv_heads():
+    q, right = _right("gqa-quiz-decode-cache-contents")
+    assert "8 kv heads" in right.en and q.corrects == ["S13"]
+    g = torch.Generator().manual_seed(5)
+    step = solution(DECODE).gqa_decode_step
+    _, k, v = step(torch.randn(1, 32, 1, 8, generator=g), torch.randn(1, 8, 1, 8, generator=g), torch.randn(1, 8, 1, 8, generator=g),
+                   torch.randn(1, 8, 3, 8, generator=g), torch.randn(1, 8, 3, 8, generator=g), 3)
+    assert k.shape[1] == v.shape[1] == 8 and 32 // 8 == 4 and "32/8 = 4" in q.explanation.en
+
+
+def test_quiz_decode_position_is_the_cache_length():
+    q, right = _right("gqa-quiz-decode-position")
+    assert right.en.startswith("At position 36")
+    mod = solution(DECODE)
+    g = torch.Generator().manual_seed(6)
+    args = (torch.randn(1, 4, 1, 8, generator=g), torch.randn(1, 2, 1, 8, generator=g), torch.randn(1, 2, 1, 8, generator=g),
+            torch.randn(1, 2, 36, 8, generator=g), torch.randn(1, 2, 36, 8, generator=g), 36)
+    _, k, _ = mod.gqa_decode_step(*args)
+    assert torch.allclose(k[:, :, -1:], complex_rope_heads_second(args[1], torch.tensor([36]), 10000.0), atol=1e-6)
+    # "it does not matter": rotating the new token at 0 or 37 changes the output
+    out = mod.gqa_decode_step(*args)[0]
+    assert not torch.allclose(mod.mistake_ignores_position(*args)[0], out, atol=1e-3)
+    assert not torch.allclose(mod.mistake_position_after_append(*args)[0], out, atol=1e-3)
+
+
+def test_quiz_decode_mask_numbers():
+    q, right = _right("gqa-quiz-decode-mask")
+    assert right.en.startswith("None at all")
+    assert torch.ones(1, 37).tril().sum() == 1  # the top-left tril keeps key 0 only
+    assert offset_mask(1, 37).all()  # the offset mask hides nothing on a decode step
+    assert torch.equal(offset_mask(3, 10), torch.hstack([torch.ones(3, 7, dtype=torch.bool), torch.ones(3, 3, dtype=torch.bool).tril()]))
+
+
+def test_quiz_online_softmax_rescale():
+    q, right = _right("gqa-quiz-online-softmax")
+    assert "exp(m - m_new)" in right.en
+    s = torch.tensor([0.5, 2.0, 1.0, 4.0])
+    m_old, m_new = s[:2].max(), s.max()
+    assert torch.allclose(torch.exp(s[:2] - m_old) * torch.exp(m_old - m_new), torch.exp(s[:2] - m_new))
+    assert torch.exp(m_old - m_new) <= 1
