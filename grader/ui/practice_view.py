@@ -48,7 +48,7 @@ def practice_screen(
     parts: list = background(q, topic, lang) if show_background else []
     if parts:
         parts.append(Text())
-    parts.append(Text(f"{q.title.get(lang)}  ({q.id})", style="bold"))
+    parts.append(Text(f"{q.title.get(lang)}（{q.id}）" if lang == "zh" else f"{q.title.get(lang)}  ({q.id})", style="bold"))
     parts.append(markdown(q.prompt.get(lang)))
     parts.append(Text())
     if background_hint:
