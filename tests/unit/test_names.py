@@ -33,7 +33,7 @@ def test_an_unknown_name_is_named(bank):
     [
         (["grade", "nope"], "unknown topic or question 'nope'"),
         (["grade", "rope"], "you have not started any rope question yet"),
-        (["export", "gradescope", "nope"], "unknown question or topic 'nope'"),
+        (["export", "gradescope", "nope"], "unknown topic or question 'nope'"),
     ],
 )
 def test_the_commands_word_the_errors_in_one_line(argv, message):
