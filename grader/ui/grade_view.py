@@ -71,13 +71,13 @@ def _all_same(cases: list[CaseResult]) -> bool:
 
 
 def compact_table(result: QuestionResult, bank: Bank, lang: str, width: int) -> Group:
-    """The question's title and one line per case; when every case failed for the same
-    reason, the lines would all say it: the summary says it once instead."""
+    """The question's title and one line per case; when every case passed, or every one
+    failed for the same reason, the lines would all say it: the summary says it once instead."""
     q = bank.questions.get(result.id)
     title = Text(f"{result.id} — {q.title.get(lang) if q else result.id}", style="bold")
     failed = _failed(result)
-    if len(failed) == len(result.cases) and _all_same(failed):
-        return Group(title)
+    if not failed or (len(failed) == len(result.cases) and _all_same(failed)):
+        return Group(title)  # all passed, or all failed alike: the summary line says it
     names = [_name(c, lang) for c in result.cases]
     with_reason = width >= NARROW
     name_width = min(max(map(cell_len, names), default=1) + 2, width * 5 // 9 if with_reason else width)
