@@ -8,12 +8,14 @@ question weighs ten times a 1-point quiz item, as in `llamaprep list`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Optional
 
 from grader.bank.loader import Bank
 from grader.grading.marks import is_full_marks
-from grader.learner.progress import Activity, Best, Progress
+from grader.learner.progress import Activity, Best, InterviewRecord, Progress
+from grader.learner.review import due_count
 
 
 @dataclass
@@ -57,6 +59,8 @@ class ProgressSummary:
     topics: list[TopicMastery] = field(default_factory=list)
     questions: list[QuestionProgress] = field(default_factory=list)  # only those tried or hinted
     last_activity: Optional[Activity] = None
+    interviews: list[InterviewRecord] = field(default_factory=list)  # oldest first
+    quiz_due: int = 0  # quiz questions answered before and due for review now (grader.learner.review)
     next: Suggestion = field(default_factory=lambda: Suggestion("done", ""))
 
 
@@ -95,6 +99,9 @@ def summarize(*, bank: Bank, progress: Progress) -> ProgressSummary:
             )
         )
     summary.next = _suggest(bank, summary.topics, per_question)
+    summary.interviews = progress.interviews()
+    quiz_ids = [q.id for q in bank.by_topic(kind="quiz")]
+    summary.quiz_due = due_count(quiz_ids, progress.quiz_history(), time.time())
     return summary
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Optional
 
@@ -13,7 +14,7 @@ from rich.text import Text
 
 from grader.grading.marks import is_full_marks
 from grader.learner.mastery import ProgressSummary
-from grader.learner.progress import Activity
+from grader.learner.progress import Activity, InterviewRecord
 from grader.ui.render import fmt_points
 from grader.ui.strings import t
 
@@ -90,5 +91,29 @@ def progress_view(summary: ProgressSummary, lang: str, width: int = 80) -> Group
         parts.append(Text(t("progress.empty", lang)))
     if summary.last_activity is not None:
         parts.append(Text(activity_text(summary.last_activity, lang)))
+    if summary.interviews:
+        parts.append(interviews_text(summary.interviews, lang))
+    if summary.quiz_due:
+        parts.append(Text(t("progress.quiz_due", lang, n=summary.quiz_due), style="yellow"))
     parts.append(Text(t(f"progress.next.{summary.next.kind}", lang, target=summary.next.target), style="bold"))
     return Group(*parts)
+
+
+SHOWN_INTERVIEWS = 5  # the latest; the rest stay in the store
+
+
+def interviews_text(records: list[InterviewRecord], lang: str) -> Text:
+    """Past mock interviews, latest last: when, score, length, topics."""
+    text = Text(t("progress.interviews", lang, n=len(records)), style="bold")
+    for r in records[-SHOWN_INTERVIEWS:]:
+        try:
+            plan = json.loads(r.report).get("plan", {})
+        except ValueError:
+            plan = {}
+        topics = ", ".join(plan.get("topics", [])) if isinstance(plan.get("topics"), list) else ""
+        line = t("progress.interview_row", lang, number=r.number, when=when(r.started), score=fmt_points(r.score),
+                 max=fmt_points(r.max_score), minutes=max(1, round(r.seconds / 60)), topics=topics)
+        if not r.finished:
+            line += " " + t("progress.interview_partial", lang)
+        text.append("\n  " + line, style=None if r.finished else "dim")
+    return text

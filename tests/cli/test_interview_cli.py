@@ -42,3 +42,13 @@ def test_bad_code_option_is_one_line_naming_it():
         done = run("interview", "--code", value)
         assert done.returncode == 2
         assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_progress_lists_past_interviews_and_what_is_due(tmp_path):
+    run("interview", "rmsnorm", "--seed", "3", "--concept", "2", "--coding", "0", "--minutes", "0", input_text="s\ns\n")
+    shown = run("progress")
+    assert shown.returncode == 0, shown.stderr
+    assert "Mock interviews: 1" in shown.stdout and "0/2" in shown.stdout
+    assert "2 quiz question(s) due for review" in shown.stdout  # both skipped: missed, due at once
+    zh = run("progress", "--lang", "zh")
+    assert "模拟面试：1 次" in zh.stdout
