@@ -278,7 +278,7 @@ def hint(
         out.print(t("hint.all", lng, total=len(hints), id=q.id))
 
 
-def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str) -> None:
+def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Optional[int], lng: str, require_isolation: bool = False) -> None:
     """`grade --submissions DIR`: a class, graded in parallel; exits."""
     from grader.bank.names import UnknownName, question_ids
     from grader.instructor.classroom import find_submissions, grade_class
@@ -300,11 +300,22 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
         warn(t("class.stray", lng, path=folder / name), lng)
     if not found:
         fail(t("class.none", lng, folder=folder), lang=lng)
-    with render_instructor.progress_bar(err, "grading", len(found)) as advance:
-        report = grade_class(bank=b, folder=folder, submissions=found, question_ids=qids, workers=jobs, progress=advance)
+    from grader.report.safe_text import clean_objects
+    from grader.sandbox.isolation import IsolationRequired, confined_zygote
+
+    try:
+        with confined_zygote(require=require_isolation) as (zygote, isolation), render_instructor.progress_bar(err, "grading", len(found)) as advance:
+            report = grade_class(zygote=zygote, bank=b, folder=folder, submissions=found, question_ids=qids, workers=jobs, progress=advance)
+    except IsolationRequired as exc:
+        fail(str(exc))
     report.ignored = ignored
+    report.isolation = isolation
+    clean_objects(report)  # every renderer below sees printable text only (grader.report.safe_text)
     if fmt == "table":
+        from grader.ui.doctor_view import isolation_line
+
         render_instructor.class_table(out, report)
+        isolation_line(out, report.isolation)
     else:
         sys.stdout.write(class_text(report, fmt))
     failed = [q for s in report.students for q in s.questions if q.failure is not None]
@@ -324,12 +335,17 @@ def grade(
     submissions: Annotated[Optional[Path], typer.Option("--submissions", help=_h("help.opt.submissions"))] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help=_h("help.opt.jobs"))] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help=_h("help.opt.verbose"))] = False,
+    require_isolation: Annotated[
+        bool, typer.Option("--require-isolation", help="refuse to grade unless the kernel fully confines every submission (see `llamaprep doctor`)")
+    ] = False,
 ) -> None:
+    from grader.bank import cache
     from grader.learner.workspace import attempted, learner_file, workspace_dir
 
+    cache.distrust()  # grading parses the bank afresh: a poisoned cache cannot grade (grader.bank.cache)
     lng = resolve_lang(lang)
     if submissions is not None:
-        _grade_class(_bank(bank), submissions, ids or [], fmt, jobs, lng)
+        _grade_class(_bank(bank), submissions, ids or [], fmt, jobs, lng, require_isolation)
     if fmt not in ("table", "json", "junit", "gradescope"):
         fail(t("err.format", lng, fmt=fmt, choices="table, json, junit, gradescope"), lang=lng)
     b = _bank(bank)
@@ -359,8 +375,16 @@ def grade(
                 fail(t("err.no_file", lng, id=qid, path=path), lang=lng)
             targets.append((qid, path))
     from grader.grading.engine import grade_submissions
+    from grader.report.safe_text import clean_objects
+    from grader.sandbox.isolation import IsolationRequired, confined_zygote
 
-    report = grade_submissions(bank=b, targets=targets, jobs=jobs)
+    try:
+        with confined_zygote(require=require_isolation) as (zygote, isolation):
+            report = grade_submissions(bank=b, targets=targets, jobs=jobs, zygote=zygote)
+    except IsolationRequired as exc:
+        fail(str(exc))
+    report.isolation = isolation
+    clean_objects(report)  # every renderer below sees printable text only (grader.report.safe_text)
     try:
         progress = Progress()
         for result in report.questions:
@@ -373,7 +397,9 @@ def grade(
         sys.stdout.write(report_text(report, fmt))
     else:
         from grader.ui import grade_view
+        from grader.ui.doctor_view import isolation_line
 
+        isolation_line(out, report.isolation)  # above the table: the summary stays the last thing on screen
         grade_view.grade_report(out, report, b, lng, verbose=verbose)
     if report.failures:  # the grader failed, not the learner: nothing of it was recorded
         fail(_failure_line(report.failures[0], lng), lang=lng)
@@ -395,6 +421,16 @@ def _failure_line(result, lng: str) -> str:
     from grader.report.reasons import failure_line
 
     return failure_line(result.id, result.failure, lng)
+
+
+@app.command(help="What this machine's kernel offers to confine submissions, and what `grade` will use.")
+def doctor() -> None:
+    from grader.sandbox.doctor import diagnose
+    from grader.ui.doctor_view import doctor_view
+
+    report = diagnose()
+    doctor_view(out, report)
+    raise typer.Exit(0 if report.isolation.get("level") == "full" else 1)
 
 
 @app.command(help=_h("help.quiz"))

@@ -7,6 +7,13 @@ mtime_ns still match, and the whole cache only while the schema's source files a
 that wrote it.  Only valid files are stored, so every error still comes from parsing the
 YAML, with its file and line.  The cache is an optimisation only: when it cannot be read it
 is ignored, when it cannot be written nothing happens.
+
+Grading never takes a question from the cache (``distrust``): anything that can write the
+data folder -- a submission on a machine where its confinement failed, another program of
+the same user -- could pair an unchanged file's size and mtime with a question of its own
+making (no cases, a huge tolerance) and so hand out full marks.  Commands that grade parse
+every YAML file afresh and rewrite the cache from what they parsed, which also repairs a
+poisoned one.
 """
 
 from __future__ import annotations
@@ -24,6 +31,15 @@ MODELS = {cls.__name__: cls for cls in (schema.CodeQuestion, schema.QuizQuestion
 # A file written this recently may be rewritten within the same timestamp tick with the same
 # size; it is not stored until it has been left alone for this long.
 SETTLE_NS = 2_000_000_000
+
+
+_distrusted = False
+
+
+def distrust() -> None:
+    """From now on, in this process, no question comes from the cache (grading)."""
+    global _distrusted
+    _distrusted = True
 
 
 def cache_path() -> Path:
@@ -67,7 +83,10 @@ class BankCache:
         return data["files"]
 
     def get(self, path: Path, st: os.stat_result) -> Optional[Any]:
-        """The object stored for ``path`` if the file is unchanged, else None."""
+        """The object stored for ``path`` if the file is unchanged, else None (always None
+        once ``distrust`` was called: the caller parses the file and puts what it found)."""
+        if _distrusted:
+            return None
         entry = self.entries.get(str(path))
         if not (isinstance(entry, list) and len(entry) == 4 and entry[:2] == [st.st_size, st.st_mtime_ns]):
             return None

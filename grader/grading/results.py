@@ -140,6 +140,8 @@ class GradeReport:
     questions: list[QuestionResult] = field(default_factory=list)
     # Questions the grader could not grade; none of their points count on either side.
     failures: list[QuestionResult] = field(default_factory=list)
+    # The kernel confinement the submissions ran under (grader.sandbox.isolation), when known.
+    isolation: Optional[dict] = None
 
     @property
     def score(self) -> float:
@@ -165,4 +167,5 @@ class GradeReport:
             "max_score": round(self.max_score, 6),
             "questions": [q.to_json() for q in self.questions],
             "errors": [q.failure_json() for q in self.failures],
+            **({"isolation": self.isolation} if self.isolation is not None else {}),
         }

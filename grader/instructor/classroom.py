@@ -16,8 +16,10 @@ from typing import Any, Optional
 
 from grader.bank.loader import Bank
 from grader.bank.schema import CodeQuestion
+from grader.grading import snapshot
 from grader.grading.parallel import in_threads, sandbox
 from grader.grading.results import GradeReport, QuestionResult
+from grader.report.safe_text import escaped
 
 
 @dataclass
@@ -35,6 +37,7 @@ class ClassReport:
     students: list[StudentResult] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # files that are no question's
     seconds: float = 0.0
+    isolation: Optional[dict] = None  # the kernel confinement the submissions ran under
 
     @property
     def full_marks(self) -> bool:
@@ -50,6 +53,7 @@ class ClassReport:
             "max_score": round(sum(s.max_score for s in self.students), 6),
             "students": [s.to_json() for s in self.students],
             "ignored": self.ignored,
+            **({"isolation": self.isolation} if self.isolation is not None else {}),
         }
 
 
@@ -65,7 +69,7 @@ def find_submissions(*, bank: Bank, folder: Path, question_ids: Optional[Iterabl
     ignored: list[str] = []
     for student_dir in sorted(p for p in folder.iterdir() if not p.name.startswith((".", "_"))):
         if not student_dir.is_dir():
-            ignored.append(student_dir.name)
+            ignored.append(escaped(student_dir.name))
             continue
         seen: set[str] = set()
         for path in sorted(student_dir.glob("*.py")) + sorted(student_dir.glob("*/*.py")):
@@ -75,7 +79,7 @@ def find_submissions(*, bank: Bank, folder: Path, question_ids: Optional[Iterabl
                 continue
             seen.add(q.id)
             if wanted is None or q.id in wanted:
-                found.append((student_dir.name, q.id, path))
+                found.append((escaped(student_dir.name), q.id, path))
     return found, ignored
 
 
@@ -102,7 +106,10 @@ def grade_class(
     ignored: list[str] = []
     if submissions is None:
         submissions, ignored = find_submissions(bank=bank, folder=folder, question_ids=question_ids)
-    with sandbox(zygote) as z:
+    from grader.grading.source import SOURCE_LIMIT
+
+    # Every file in memory before the first worker starts (grader.grading.snapshot).
+    with snapshot.preloaded([path for _, _, path in submissions], SOURCE_LIMIT), sandbox(zygote) as z:
         from grader.grading.engine import load_solution
 
         for qid in dict.fromkeys(qid for _, qid, _ in submissions):
@@ -127,7 +134,7 @@ def grade_class(
 
 def student_folders(folder: Path) -> list[str]:
     """Every student's folder name, as find_submissions walks them."""
-    return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    return sorted(escaped(p.name) for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
 def every_student(*, bank: Bank, folder: Path, graded: dict[str, StudentResult], question_ids: Optional[Iterable[str]]) -> list[StudentResult]:

@@ -193,6 +193,9 @@ def run(*, root: Path, config_path: Path) -> dict:
     results_dir.mkdir(parents=True, exist_ok=True)
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
+        from grader.bank import cache
+
+        cache.distrust()  # grading parses the bank afresh (grader.bank.cache)
         bank = load_bank([config_path.parent / b for b in config["banks"]])
         from grader.grading.engine import grade_submissions, missing_file_result
         from grader.grading.reasons import reason

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Optional
 
 from grader.grading.results import CaseResult, GradeReport, QuestionResult
+from grader.report.safe_text import clean, clean_tree, csv_cell
 
 CSV_COLUMNS = ("student", "question", "score", "max_score")
 
@@ -48,7 +49,7 @@ def class_csv(rows: Iterable[tuple[str, str, float, float]]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for student, qid, score, max_score in rows:
-        writer.writerow((student, qid, points(score), points(max_score)))
+        writer.writerow((csv_cell(student), csv_cell(qid), points(score), points(max_score)))
     return buf.getvalue()
 
 
@@ -85,6 +86,10 @@ def junit_xml(suites: Iterable[tuple[str, QuestionResult]]) -> str:
     root.set("tests", str(total))
     root.set("failures", str(failures))
     root.set("errors", str(errors))
+    for element in root.iter():  # XML 1.0 has no way to write a lone surrogate, U+FFFF or most controls
+        element.text = clean(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.attrib[key] = clean(value)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -126,13 +131,17 @@ def gradescope_results(report: GradeReport, *, note: Optional[str] = None) -> di
     summary += [f"{q.id}: the autograder could not grade it ({q.problem}); please tell your instructor" for q in report.failures]
     if note:
         summary.insert(0, note)
-    return {
+    if report.isolation is not None:
+        from grader.sandbox.isolation import summary as isolation_summary
+
+        summary.append(f"isolation: {isolation_summary(report.isolation)}")
+    return clean_tree({
         "score": round(report.score, 6),
         "output": "\n".join(summary),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
-    }
+    })
 
 
 def report_text(report: GradeReport, fmt: str) -> str:
@@ -140,7 +149,7 @@ def report_text(report: GradeReport, fmt: str) -> str:
     if fmt == "junit":
         return report_junit(report)
     data = gradescope_results(report) if fmt == "gradescope" else report.to_json()
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return json.dumps(clean_tree(data), ensure_ascii=False) + "\n"
 
 
 def class_text(report, fmt: str) -> str:
@@ -149,4 +158,4 @@ def class_text(report, fmt: str) -> str:
         return class_csv(report.rows())
     if fmt == "junit":
         return junit_xml((f"{s.student}/{q.id}", q) for s in report.students for q in s.questions)
-    return json.dumps(report.to_json(), ensure_ascii=False) + "\n"
+    return json.dumps(clean_tree(report.to_json()), ensure_ascii=False) + "\n"

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from grader.report.safe_text import framed
 from grader.sandbox import confine
 from grader.sandbox.untrusted import Untrusted, read_bounded
 
@@ -536,7 +537,7 @@ class WorkerHandle:
         if found is None:
             return "", offset
         data, size = found
-        text = data.decode("utf-8", errors="replace")
+        text = framed(data.decode("utf-8", errors="replace")) if data else ""
         if size - offset > SHOWN_OUTPUT:
             text += f"\n[... output truncated: {size - offset} bytes in all, first {SHOWN_OUTPUT} shown]"
         return text, size
