@@ -15,10 +15,11 @@ returned value: a list whose ints index outputs or elements and whose strs are d
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
+
+from grader.report.safe_text import clean
 
 # code: (status, parameters); "name?" is optional.
 CODES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -101,13 +102,10 @@ GRADER_FAILURES = frozenset(
 BANK_FAILURES = frozenset({"reference-unloadable", "reference-failed", "property-setup-failed"})
 
 
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def sanitize(text: Any, limit: int = 500) -> str:
-    """Untrusted text (from a child, or about its values), safe to print: no escape
-    sequences, bounded length."""
-    text = _CONTROL.sub("", str(text))
+    """Untrusted text (from a child, or about its values), safe to print (the one rule of
+    grader.report.safe_text) and of bounded length."""
+    text = clean(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
