@@ -8,7 +8,7 @@ into a result can neither break a report nor pass for the grader's own words.
   become U+FFFD.  What is left is valid UTF-8, valid XML 1.0 and inert on a terminal.
 - ``escaped``: names (students, files).  The same characters are written as visible
   escapes (``\\x1b``, ``\\u202e``), so that two different names stay different.
-- ``csv_cell``: an escaped name that a spreadsheet will not run as a formula.
+- ``csv_cell``: a cell that a spreadsheet will not run as a formula.
 - ``clean_tree`` / ``clean_objects``: every string of a JSON tree, or of result objects in
   place, before any renderer sees them.
 """
@@ -48,8 +48,10 @@ def escaped(name: Any) -> str:
 
 
 def csv_cell(text: Any) -> str:
-    """An escaped name as a CSV cell: a leading = + - @ (the formula starts) gets a quote."""
-    value = escaped(text)
+    """A CSV cell a spreadsheet will not run: a leading = + - @ (the formula starts) gets a
+    quote.  Names reach it escaped already (grader.instructor.classroom): cleaned, not
+    escaped twice."""
+    value = clean(text)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

@@ -81,6 +81,7 @@ class Cgroups:
             if base is None:
                 self.missing[name] = f"no {name} cgroup controller available to this process"
                 continue
+            _remove_stale(base)
             parent = os.path.join(base, f"llamaprep-{os.getpid()}")
             try:
                 os.makedirs(parent, exist_ok=True)
@@ -148,6 +149,27 @@ class Cgroups:
                 os.rmdir(parent)
             except OSError:
                 pass
+
+
+def _remove_stale(base: str) -> None:
+    """Folders left by a zygote that was killed outright (SIGKILL: no chance to tidy); a
+    folder still holding a process cannot be removed and stays."""
+    try:
+        entries = os.listdir(base)
+    except OSError:
+        return
+    for entry in entries:
+        owner = entry.removeprefix("llamaprep-")
+        if entry == owner or not owner.isdigit() or os.path.exists(f"/proc/{owner}"):
+            continue
+        folder = os.path.join(base, entry)
+        try:
+            for child in os.listdir(folder):
+                if child.startswith("w"):
+                    os.rmdir(os.path.join(folder, child))
+            os.rmdir(folder)
+        except OSError:
+            continue
 
 
 def _write(folder: str, name: str, value: str, optional: bool = False) -> None:

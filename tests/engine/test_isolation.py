@@ -431,3 +431,31 @@ def test_a_poisoned_bank_cache_cannot_grade_a_wrong_answer_full_marks(tmp_path):
     # and the cache holds the file's own question again
     repaired = json.loads(cache.read_text(encoding="utf-8"))["files"][key][3]["grading"]["tolerances"]
     assert repaired != {d: huge for d in ("float64", "float32", "float16", "bfloat16")}
+
+
+def test_hostile_student_names_are_escaped_and_cannot_become_formulas(tmp_path):
+    """Folder names a student chose: a terminal escape, a spreadsheet formula, a bidi override."""
+    import csv
+    import io
+    import subprocess
+
+    bank = make_bank(tmp_path, ["names"])
+    klass = tmp_path / "class"
+    names = ["\x1b[31mred\x1b[0m", '=HYPERLINK("evil.example","click")', "\u202eevil", "plain"]
+    for name in names:
+        (klass / name).mkdir(parents=True)
+        shutil.copy(REFERENCE, klass / name / "rmsnorm_names.py")
+    (klass / "plain" / "=cmd|' -C calc'!A0.py").write_text("# not a question's file\n")
+    outputs = {}
+    for fmt in ("csv", "table", "json"):
+        proc = subprocess.run([LLAMAPREP, "grade", "--submissions", str(klass), "--bank", str(bank), "--format", fmt],
+                              capture_output=True, timeout=600, env=env_for(tmp_path), cwd=tmp_path)
+        assert proc.returncode == 0, (fmt, proc.stderr[-2000:])
+        outputs[fmt] = proc
+        shown = (proc.stdout + proc.stderr).decode("utf-8")
+        assert "\x1b[31m" not in shown and "\u202e" not in shown, fmt
+    rows = list(csv.reader(io.StringIO(outputs["csv"].stdout.decode())))
+    students = {row[0] for row in rows[1:]}
+    assert students == {"\\x1b[31mred\\x1b[0m", "'=HYPERLINK(\"evil.example\",\"click\")", "\\u202eevil", "plain"}, students
+    assert {s["student"] for s in json.loads(outputs["json"].stdout)["students"]} >= {"\\x1b[31mred\\x1b[0m", "plain"}
+    assert "\\x1b[31mred" in outputs["table"].stdout.decode()  # printed, visibly escaped
