@@ -22,6 +22,7 @@ from typing import Optional
 from grader.bank.loader import Bank
 from grader.grading.results import is_full_marks
 from grader.learner import review
+from grader.report.reasons import case_reason
 
 REPORT_VERSION = 1
 Clock = Callable[[], float]
@@ -118,7 +119,7 @@ class CodingAnswer:
     mistakes: list[str] = field(default_factory=list)  # named known mistakes, in case order
     cases_passed: int = 0
     cases_total: int = 0
-    first_failure: str = ""  # the first failing case's message (English, from the grader)
+    first_failure: str = ""  # why the first failing case failed (English, without the mistake's name)
     problem: str = ""
 
 
@@ -223,7 +224,7 @@ class InterviewSession:
             answer = CodingAnswer(
                 id=qid, file=file, score=result.score, max_score=result.max_score, seconds=seconds, graded=True,
                 timed_out=timed_out, mistakes=mistakes, cases_passed=len(result.cases) - len(failed),
-                cases_total=len(result.cases), first_failure=failed[0].message if failed else "",
+                cases_total=len(result.cases), first_failure=case_reason(failed[0]) if failed else "",
                 problem=result.problem or "",
             )
         self.coding.append(answer)

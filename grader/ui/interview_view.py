@@ -23,6 +23,7 @@ from grader.bank.loader import Bank
 from grader.learner.interview import InterviewReport, InterviewSession
 from grader.learner.quiz import parse_answer
 from grader.report.interview_md import duration, number
+from grader.report.reasons import case_reason
 from grader.ui.quiz_view import question_panel
 from grader.ui.render import markdown
 from grader.ui.strings import t
@@ -187,7 +188,7 @@ def check_line(result, problem: str, lang: str) -> Text:
     text = Text(t("interview.check", lang, passed=passed, total=len(cases)), style="bold green" if passed == len(cases) else "bold")
     failed = next((c for c in cases if c.status != "passed"), None)
     if failed is not None:
-        text.append("  " + failed.message.split(" — this matches the known mistake")[0][:160], style="dim")
+        text.append("  " + case_reason(failed, lang)[:160], style="dim")  # the reason alone: no mistake names yet
     return text
 
 
