@@ -274,3 +274,49 @@ def test_layer_properties():
     for name in ("mistake_no_ffn_residual", "mistake_post_norm", "mistake_residual_from_normed"):
         assert run_property(mod, "prop_zero_outputs_pass_the_stream", getattr(mod, name)) is not None, name
     assert run_property(mod, "prop_two_residual_halves", mod.mistake_parallel_block) is not None
+
+
+# ---------------------------------------------------------------- the SwiGLU quizzes, recomputed
+
+
+def _right(qid):
+    q = question(qid)
+    return q, q.choices[q.answer_index], [c for i, c in enumerate(q.choices) if i != q.answer_index]
+
+
+def test_quiz_ffn_hidden_size_numbers():
+    q, right, wrong = _right("llama-quiz-ffn-hidden-size")
+    rule = solution(FFN).llama_ffn_hidden_dim
+    assert rule(4096, 1024, 1.3) == 14336 and right.en.startswith("14336")
+    # each distractor is one step of the rule left out, or another model's size
+    assert {c.en.split(",")[0] for c in wrong} == {str(4 * 4096), str(int(1.3 * int(2 * 4 * 4096 / 3))), str(rule(4096, 256))}
+    for text in (q.explanation.en, q.explanation.zh):
+        for number in ("10922", "14198", "14336", "11008", "43 * 256"):
+            assert number in text, number
+
+
+def test_quiz_swiglu_two_thirds_numbers():
+    q, right, _ = _right("llama-quiz-swiglu-two-thirds")
+    d = 4096
+    assert 3 * d * (8 * d / 3) == 2 * d * 4 * d and 2048 / 3072 == 2 / 3
+    assert "3 * d * (2/3 * 4d) = 2 * d * 4d" in right.en and "3 * d * (2/3 * 4d) = 2 * d * 4d" in right.zh
+    assert int(2 * 4 * d / 3) == 10922 and "10922" in q.explanation.en and "10922" in q.explanation.zh
+
+
+def test_quiz_swiglu_formula_matches_the_reference():
+    q, right, wrong = _right("llama-quiz-swiglu-formula")
+    mod = solution(FFN)
+    assert right.en == "w2(silu(w1(x)) * w3(x))"
+    g = torch.Generator().manual_seed(4)
+    x, w1, w3, w2 = torch.randn(2, 8, generator=g), torch.randn(6, 8, generator=g), torch.randn(6, 8, generator=g), torch.randn(8, 6, generator=g)
+    spelled = {
+        "w2(silu(w1(x)) * w3(x))": F.linear(F.silu(F.linear(x, w1)) * F.linear(x, w3), w2),
+        "w2(silu(w1(x) * w3(x)))": F.linear(F.silu(F.linear(x, w1) * F.linear(x, w3)), w2),
+        "w2(sigmoid(w1(x)) * w3(x))": F.linear(torch.sigmoid(F.linear(x, w1)) * F.linear(x, w3), w2),
+        "w2(w1(x) * silu(w3(x)))": F.linear(F.linear(x, w1) * F.silu(F.linear(x, w3)), w2),
+    }
+    reference = mod.swiglu_ffn(x, w1, w2, w3)
+    for choice in q.choices:
+        formula = choice.en.split(",")[0]
+        same = torch.allclose(spelled[formula], reference, atol=1e-6)
+        assert same == (choice is right), formula  # the "symmetric roles" distractor is a different function
