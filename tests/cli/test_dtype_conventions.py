@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 import torch
+import yaml
 
-from grader.bank.schema import Tolerance
+from grader.bank.loader import load_bank
+from grader.bank.schema import CodeQuestion, Tolerance
+from grader.bank.strict import ValidationError, validate
 from grader.grading.compare import difference
 from grader.grading.dtypes import accepted_dtypes
 
@@ -123,15 +126,8 @@ def test_an_accepted_dtype_is_judged_at_the_lower_precision():
     assert difference(ints, torch.tensor([1, 2, 3], dtype=torch.int32), tolerances, accept=frozenset({"int64"})).code == "dtype-mismatch"
 
 
-def test_the_schema_names_the_allowed_words(tmp_path):
-    from grader.bank.loader import load_bank
-    from grader.bank.schema import CodeQuestion
-    from grader.bank.strict import ValidationError, validate
-
-    bank = load_bank()
-    import yaml
-
-    data = yaml.safe_load(bank.paths[QID].read_text(encoding="utf-8"))
+def test_the_schema_names_the_allowed_words():
+    data = yaml.safe_load(load_bank().paths[QID].read_text(encoding="utf-8"))
     data["grading"]["accept_dtypes"] = ["input", "widest"]
     with pytest.raises(ValidationError) as info:
         validate(CodeQuestion, data)
