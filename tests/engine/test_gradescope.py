@@ -88,7 +88,7 @@ def test_cli_export(tmp_path, monkeypatch):
     assert ok.exit_code == 0, ok.output
     config = json.loads(zipfile.ZipFile(tmp_path / "a.zip").read("llamaprep-autograder.json"))
     assert "rmsnorm-forward" in config["questions"] and config["banks"] == []
-    for args, message in ((["gradescope", "nope"], "unknown question or topic"), (["moodle", "rmsnorm-forward"], "unknown export target")):
+    for args, message in ((["gradescope", "nope"], "unknown topic or question"), (["moodle", "rmsnorm-forward"], "unknown export target")):
         bad = runner.invoke(app, ["export", *args, "-o", str(tmp_path / "b.zip")])
         assert bad.exit_code == 2 and message in bad.output and "Traceback" not in bad.output
     assert not (tmp_path / "b.zip").exists()
