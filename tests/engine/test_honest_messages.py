@@ -143,3 +143,24 @@ def test_no_fork_at_all_is_one_line_and_exit_2(tmp_path):
     assert proc.returncode == 2
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Resource temporarily unavailable" in lines[0], proc.stderr
+
+
+THREADS_FAIL = """
+import threading
+def _start(self):
+    raise RuntimeError("can't start new thread")
+threading.Thread.start = _start
+"""
+
+
+def test_no_thread_to_be_had_grades_one_question_at_a_time(tmp_path):
+    work = tmp_path / "work"
+    for topic, stem in (("rmsnorm", "rmsnorm_forward"), ("gqa", "gqa_repeat_kv")):
+        (work / topic).mkdir(parents=True)
+        (work / topic / f"{stem}.py").write_bytes((REPO / "solutions" / topic / f"{stem}.py").read_bytes())
+    argv = ["grade", "rmsnorm-forward", "gqa-repeat-kv", "--workspace", str(work), "--format", "json", "--jobs", "2"]
+    code = THREADS_FAIL + f"\nimport sys\nsys.argv = ['llamaprep', *{argv!r}]\nimport cli\ncli.main()\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert report["score"] == report["max_score"] == 20
