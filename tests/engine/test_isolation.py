@@ -187,7 +187,7 @@ def isolation_runs():
         originals = {p: p.read_bytes() for p in classmates}
         for name in ALL:
             (klass / f"a_{name}").mkdir()
-            targets = _targets(root, bank, "class", listener, classmates)
+            targets = {**_targets(root, bank, "class", listener, classmates), "siblings_expected": True}
             (klass / f"a_{name}" / "rmsnorm_class.py").write_text(_source(name, targets))
         opened(klass)
         cls = _run([LLAMAPREP, "grade", "--submissions", str(klass), "--bank", str(bank), "--format", "json"], env, root)
@@ -226,6 +226,8 @@ def test_each_attack_is_blocked_in_class_grading(isolation_runs, name):
     student = next(s for s in report["students"] if s["student"] == f"a_{name}")
     (question,) = student["questions"]
     _check_attack(name, question)
+    if name == "signals_grader":  # a classmate's worker was running, and was out of reach
+        assert int(_attempts(question["cases"][0]["message"])["siblings"].split("(")[1].rstrip(")")) >= 1, question["cases"][0]["message"]
 
 
 def test_runs_are_fully_confined_and_end_cleanly(isolation_runs):

@@ -3,6 +3,7 @@ event), the C library's kill(), os.kill.  A stopped grader would never finish th
 import ctypes
 import os
 import signal
+import time
 
 TARGETS = {}
 attempts = {}
@@ -34,6 +35,10 @@ def _others():
 zygote = os.getppid()
 grader = _parent_of(zygote)
 siblings = [p for p in _others() if p not in (grader, zygote)]
+give_up = time.monotonic() + (5 if TARGETS.get("siblings_expected") else 0)
+while not siblings and time.monotonic() < give_up:  # class grading: wait for a classmate's worker
+    time.sleep(0.05)
+    siblings = [p for p in _others() if p not in (grader, zygote)]
 
 
 def _stop(pid):
