@@ -116,7 +116,9 @@ class Session:
     def _start(self) -> Optional[Outcome]:
         g = self.q.grading
         cpu_cap = g.load_time_limit + g.question_time_limit + 1  # the kernel's limit: a backstop behind ours
-        self.worker = self.zygote.spawn(self.submission, memory_mb=g.memory_limit_mb, cpu_seconds=cpu_cap)
+        # The hidden folders are left out of the worker's Landlock rules even where they sit
+        # inside an allowed one (a bank installed in site-packages).
+        self.worker = self.zygote.spawn(self.submission, memory_mb=g.memory_limit_mb, cpu_seconds=cpu_cap, hidden=self.protected)
         self.out_offset = 0
         request = {
             "op": "load",
