@@ -94,6 +94,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Offsets at which ``text`` breaks into lines of at most ``width`` cells (rich's contract)."""
     breaks: list[int] = []
     offset = 0  # cells used on the current line
+    line_start = 0
     for start, end in segments(text):
         piece = text[start:end]
         need = cell_len(piece.rstrip())
@@ -104,17 +105,24 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
             if not fold:
                 if start:
                     breaks.append(start)
+                    line_start = start
                 offset = cell_len(piece)
                 continue
-            if offset and start:
+            if text[line_start:start].strip():
                 breaks.append(start)  # it starts on a fresh line rather than mid-line
-            chunks = _fold(piece, width)
+                line_start = start
+            # else only an indent precedes it (a long URL under a bullet): fold it from there,
+            # rather than leaving a line of blanks above it
+            at = line_start
+            chunks = _fold(text[line_start:end], width)
             for chunk in chunks[:-1]:
-                start += len(chunk)
-                breaks.append(start)
+                at += len(chunk)
+                breaks.append(at)
+            line_start = at
             offset = cell_len(chunks[-1])
         elif start:
             breaks.append(start)
+            line_start = start
             offset = cell_len(piece)
     return breaks
 

@@ -53,3 +53,10 @@ def test_rich_uses_the_rules_once_installed():
         assert cell_len(line) <= 30
         body = line.strip("│ ┃┏┓┗┛━┡┩└┘─")
         assert body[:1] not in cjk.NO_START, line
+
+
+def test_a_long_word_under_an_indent_folds_there_instead_of_leaving_a_blank_line():
+    url = "https://github.com/meta-llama/llama/blob/8580eb9a896bdb82d376b7040d18a2e7b402b10f/llama/model.py"
+    lines = cjk.wrap("  " + url, 40)
+    assert lines[0].startswith("  https://") and "".join(line.strip() for line in lines) == url
+    assert cjk.wrap("see " + url, 40)[0] == "see"  # after words, it still starts on a line of its own
