@@ -314,7 +314,7 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
     if fmt == "table":
         from grader.ui.doctor_view import isolation_line
 
-        render_instructor.class_table(out, report)
+        render_instructor.class_table(out, report, lng)
         isolation_line(out, report.isolation)
     else:
         sys.stdout.write(class_text(report, fmt))
@@ -635,7 +635,7 @@ def validate(bank: Banks = None) -> None:
     from grader.ui import instructor_view as render_instructor
 
     report = validate_bank(banks=_instructor_banks(bank), progress=lambda msg: err.print(f"validate {msg}", highlight=False))
-    render_instructor.validate_report(out, report)
+    render_instructor.validate_report(out, report, resolve_lang(None))
     raise typer.Exit(0 if report.ok else 1)
 
 

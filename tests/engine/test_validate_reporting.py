@@ -54,3 +54,13 @@ def test_a_slow_reference_is_called_the_reference(tmp_path, zygote):
     finished = [p for p in report.problems if "did not finish" in p]
     assert finished and all("the reference did not finish" in p for p in finished), report.problems
     assert not any("your code" in p for p in report.problems)
+
+
+def test_the_validate_summary_in_chinese(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    copy_question(tmp_path / "bank", new_id="rmsnorm-forward-copy", yaml_edit=misspell)
+    result = CliRunner().invoke(app, ["--lang", "zh", "validate", "--bank", str(tmp_path / "bank")])
+    assert result.exit_code == 1 and "发现 3 个问题" in result.stdout and "did you mean 'cases'" in result.stdout
