@@ -315,7 +315,7 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
         from grader.ui.doctor_view import isolation_line
 
         render_instructor.class_table(out, report, lng)
-        isolation_line(out, report.isolation)
+        isolation_line(out, report.isolation, lng)
     else:
         sys.stdout.write(class_text(report, fmt))
     failed = [q for s in report.students for q in s.questions if q.failure is not None]
@@ -399,7 +399,7 @@ def grade(
         from grader.ui import grade_view
         from grader.ui.doctor_view import isolation_line
 
-        isolation_line(out, report.isolation)  # above the table: the summary stays the last thing on screen
+        isolation_line(out, report.isolation, lng, verbose)  # above the table: the summary stays the last thing on screen
         grade_view.grade_report(out, report, b, lng, verbose=verbose)
     if report.failures:  # the grader failed, not the learner: nothing of it was recorded
         fail(_failure_line(report.failures[0], lng), lang=lng)

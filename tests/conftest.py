@@ -27,7 +27,11 @@ CORPUS = REPO / "tests" / "corpus"  # hostile and basic submissions, each with i
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
-    """Every test gets its own progress store and workspace, never the user's."""
+    """Every test gets its own progress store and workspace, never the user's; and the bank
+    cache trusted again (an in-process `grade` distrusts it for the rest of its process)."""
+    import grader.bank.cache
+
+    monkeypatch.setattr(grader.bank.cache, "_distrusted", False)
     monkeypatch.setenv("LLAMAPREP_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("LLAMAPREP_WORKSPACE", str(tmp_path / "work"))
     monkeypatch.delenv("LLAMAPREP_BANK", raising=False)

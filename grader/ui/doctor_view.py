@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.sandbox.isolation import summary
+from grader.ui.strings import t
 
 _MARK = {"yes": ("✓", "green"), "no": ("✗", "red"), "info": ("·", "dim")}
 
@@ -30,10 +31,14 @@ def doctor_view(console: Console, report) -> None:
         console.print(Text("`grade --require-isolation` refuses to grade on this machine.", style="dim"))
 
 
-def isolation_line(console: Console, isolation: Optional[dict]) -> None:
-    """Under a grade or class table: which kernel layers confined the submissions."""
+def isolation_line(console: Console, isolation: Optional[dict], lang: str = "en", verbose: bool = False) -> None:
+    """Above a grade or class table: which kernel layers confined the submissions.  Full
+    confinement is one short line (the layers with --verbose or in `llamaprep doctor`);
+    anything less names what is missing, since that is what an instructor must know."""
     if isolation is None:
         return
-    level = isolation.get("level")
-    style = "dim" if level == "full" else "yellow"
-    console.print(Text(f"isolation: {escape(summary(isolation))}", style=style))  # wrapped: never wider than the terminal
+    if isolation.get("level") == "full" and not verbose:
+        console.print(Text(t("grade.isolation_full", lang), style="dim"))
+        return
+    style = "dim" if isolation.get("level") == "full" else "yellow"
+    console.print(Text(t("grade.isolation", lang, summary=escape(summary(isolation))), style=style))  # wrapped to the terminal

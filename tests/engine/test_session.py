@@ -16,9 +16,9 @@ QID = "rmsnorm-forward"
 REFERENCE = (REPO / "solutions" / "rmsnorm" / "rmsnorm_forward.py").read_text()
 
 WORDS = {
-    "en": {"wrote": "Your file:", "lost": "Points lost", "hint": "Hint 1 of", "full": "Full marks.", "locked": "full marks",
+    "en": {"wrote": "Your file:", "lost": "0 of 10 points", "hint": "Hint 1 of", "full": "Full marks.", "locked": "full marks",
            "progress": "Mastery by topic", "next": "Practise next", "score": "Score: 1 / 2", "reference": "Reference solution"},
-    "zh": {"wrote": "你的文件：", "lost": "有失分", "hint": "提示 1/", "full": "满分。", "locked": "满分",
+    "zh": {"wrote": "你的文件：", "lost": "0 / 10 分", "hint": "提示 1/", "full": "满分。", "locked": "满分",
            "progress": "各主题掌握程度", "next": "下一步练习", "score": "得分：1 / 2", "reference": "参考答案"},
 }
 
@@ -65,9 +65,14 @@ def test_practice_fail_hint_fix_grade_progress_quiz(lang, tmp_path, bank):
     assert "10/10" in r.output
     assert f"practice {QID}" not in r.output  # solved: the suggestion moves on
 
-    quiz = [q for q in bank.by_topic("rmsnorm", kind="quiz")][:2]
-    wrong = next(letter for letter in "ABCD" if letter != quiz[1].answer)
-    r = run("quiz", "rmsnorm", "--count", "2", input=f"{quiz[0].answer}\n{wrong}\n")
+    # --seed fixes which two questions come and how their choices are shuffled: answer the
+    # first right and the second wrong by the letters shown
+    from grader.learner.quiz import choice_order, select_questions, shown_letter
+
+    quiz = select_questions(bank=bank, topic="rmsnorm", count=2, shuffle=True, seed=1)
+    right = shown_letter(quiz[0], quiz[0].answer, choice_order(quiz[0], 1))
+    wrong = next(letter for letter in "ABCD" if letter != shown_letter(quiz[1], quiz[1].answer, choice_order(quiz[1], 1)))
+    r = run("quiz", "rmsnorm", "--count", "2", "--seed", "1", input=f"{right}\n{wrong}\n")
     assert r.exit_code == 0 and w["score"] in r.output
 
     r = run("solution", QID)
