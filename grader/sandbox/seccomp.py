@@ -5,8 +5,12 @@ process_madvise), running programs (execve, execveat), FIFOs and devices (mknod)
 and namespaces (mount, fsopen & co, unshare, setns, clone with namespace flags, pivot_root,
 chroot), kernel modules, kexec, reboot, swap, the clock, bpf, perf_event_open, io_uring,
 userfaultfd, the kernel keyring, file handles (open_by_handle_at), signalling through a
-pidfd, and sockets of any family but AF_UNIX.  System calls of another ABI (i386 or x32 on
-x86_64) are all denied.  clone3 answers ENOSYS: its flags sit in memory a filter cannot
+pidfd, and every new socket or connection: socket, socketpair, connect, bind, listen,
+accept, accept4, sendmsg, sendmmsg, and sendto with an address.  A worker talks only over
+the socket it inherits, already connected, with send (sendto without an address) and recv;
+Landlock does not cover connect() to a socket *file*, so without this a worker could reach
+any host service listening on one (docker.sock, a tmux server...).  System calls of another
+ABI (i386 or x32 on x86_64; i386's socketcall among them) are all denied.  clone3 answers ENOSYS: its flags sit in memory a filter cannot
 read, and the C library then falls back to clone, whose flags it can.
 
 The program is built once (in the zygote) and installed by each worker after no_new_privs.
@@ -34,6 +38,7 @@ DENIED = (
     "io_uring_setup", "io_uring_enter", "io_uring_register",
     "keyctl", "add_key", "request_key", "open_by_handle_at", "name_to_handle_at",
     "move_pages", "migrate_pages", "lookup_dcookie", "uselib",
+    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4", "sendmsg", "sendmmsg",
 )
 NUMBERS = {
     "x86_64": {
@@ -48,7 +53,8 @@ NUMBERS = {
         "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
         "keyctl": 250, "add_key": 248, "request_key": 249, "open_by_handle_at": 304, "name_to_handle_at": 303,
         "move_pages": 279, "migrate_pages": 256, "lookup_dcookie": 212, "uselib": 134,
-        "socket": 41, "socketpair": 53, "clone": 56, "clone3": 435,
+        "socket": 41, "socketpair": 53, "connect": 42, "bind": 49, "listen": 50, "accept": 43, "accept4": 288,
+        "sendmsg": 46, "sendmmsg": 307, "sendto": 44, "clone": 56, "clone3": 435,
     },
     "aarch64": {
         "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271, "kcmp": 272, "pidfd_getfd": 438,
@@ -62,10 +68,10 @@ NUMBERS = {
         "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
         "keyctl": 219, "add_key": 217, "request_key": 218, "open_by_handle_at": 265, "name_to_handle_at": 264,
         "move_pages": 239, "migrate_pages": 238, "lookup_dcookie": 18,
-        "socket": 198, "socketpair": 199, "clone": 220, "clone3": 435,
+        "socket": 198, "socketpair": 199, "connect": 203, "bind": 200, "listen": 201, "accept": 202, "accept4": 242,
+        "sendmsg": 211, "sendmmsg": 269, "sendto": 206, "clone": 220, "clone3": 435,
     },
 }
-AF_UNIX = 1
 # CLONE_NEWNS | NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET (not NEWTIME, 0x80:
 # in clone's flags that bit is part of the exit signal).
 CLONE_NAMESPACES = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
@@ -81,6 +87,7 @@ JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
 JSET_K = 0x45  # BPF_JMP | BPF_JSET | BPF_K
 RET_K = 0x06  # BPF_RET | BPF_K
 OFF_NR, OFF_ARCH, OFF_ARG0 = 0, 4, 16  # struct seccomp_data; args are little-endian u64s
+OFF_ARG4 = OFF_ARG0 + 4 * 8  # sendto's dest_addr
 
 
 class SockFprog(ctypes.Structure):
@@ -125,19 +132,18 @@ def program(machine: Optional[str] = None) -> Optional[bytes]:
     ops += [
         (JEQ_K, "nosys", None, numbers["clone3"]),
         (JEQ_K, "clone", None, numbers["clone"]),
-        (JEQ_K, "socket", None, numbers["socket"]),
-        (JEQ_K, "socket", None, numbers["socketpair"]),
+        (JEQ_K, "sendto", None, numbers["sendto"]),
         (RET_K, None, None, allow),
         ("label", "clone"),
         (LD_W_ABS, None, None, OFF_ARG0),
         (JSET_K, "deny", None, CLONE_NAMESPACES),
         (RET_K, None, None, allow),
-        ("label", "socket"),
-        (LD_W_ABS, None, None, OFF_ARG0),
-        (JEQ_K, None, "nofamily", AF_UNIX),
+        ("label", "sendto"),  # send() is sendto(fd, buf, n, flags, NULL, 0): both halves of the pointer 0
+        (LD_W_ABS, None, None, OFF_ARG4),
+        (JEQ_K, None, "deny", 0),
+        (LD_W_ABS, None, None, OFF_ARG4 + 4),
+        (JEQ_K, None, "deny", 0),
         (RET_K, None, None, allow),
-        ("label", "nofamily"),
-        (RET_K, None, None, RET_ERRNO | errno.EAFNOSUPPORT),
         ("label", "nosys"),
         (RET_K, None, None, RET_ERRNO | errno.ENOSYS),
         ("label", "deny"),

@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import sys
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -46,6 +47,7 @@ ATTACKS = {
     "signals_grader": ["grader-pidfd", "grader-libc-kill", "zygote-pidfd", "zygote-libc-kill", "siblings"],
     "uses_network": ["tcp4-loopback", "tcp6-loopback", "tcp-bind", "udp", "raw", "abstract-unix"],
     "tampers_classmates": ["torch-file"],
+    "unix_socket_file": ["unix-stream-file", "unix-dgram-file", "socketpair", "sendmsg-inherited"],
 }
 SPECIAL = ("many_processes", "replaces_output", "hostile_text", "huge_reply")
 ALL = sorted([*ATTACKS, *SPECIAL])
@@ -56,20 +58,46 @@ def test_the_corpus_and_the_table_agree():
 
 
 class Listener:
-    """A loopback TCP server that records every connection a submission manages to make."""
+    """A loopback TCP server, and a stream and a datagram server on unix socket *files* anyone
+    may write to (as a host service's docker.sock would be), that record every connection or
+    datagram a submission manages to make."""
 
     def __init__(self) -> None:
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen()
         self.port = self.sock.getsockname()[1]
+        self.folder = Path(tempfile.mkdtemp(prefix="lp-unix-listener-"))
+        self.folder.chmod(0o777)
+        self.unix_path, self.unix_dgram = str(self.folder / "service.sock"), str(self.folder / "dgram.sock")
+        self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.unix.bind(self.unix_path)
+        self.unix.listen()
+        self.dgram = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.dgram.bind(self.unix_dgram)
+        for path in (self.unix_path, self.unix_dgram):
+            os.chmod(path, 0o777)
         self.accepted: list[bytes] = []
-        threading.Thread(target=self._serve, daemon=True).start()
+        for server in (self.sock, self.unix):
+            threading.Thread(target=self._serve, args=(server,), daemon=True).start()
+        threading.Thread(target=self._datagrams, daemon=True).start()
 
-    def _serve(self) -> None:
+    def close(self) -> None:
+        for server in (self.sock, self.unix, self.dgram):
+            server.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _datagrams(self) -> None:
         while True:
             try:
-                conn, _ = self.sock.accept()
+                self.accepted.append(self.dgram.recv(100))
+            except OSError:
+                return
+
+    def _serve(self, server: socket.socket) -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
             except OSError:
                 return
             conn.settimeout(1)
@@ -108,6 +136,8 @@ def _targets(root: Path, bank: Path, name: str, listener: Listener, classmates=(
         "home": str(Path.home()),
         "write": {"cache": str(home / "cache" / "bank.json"), "progress": str(home / "progress.sqlite3")},
         "port": listener.port,
+        "unix_path": listener.unix_path,
+        "unix_dgram": listener.unix_dgram,
         "abstract": "\0llamaprep-isolation-test",
         "mark": str(root),
         "classmates": [str(p) for p in classmates],
@@ -196,7 +226,7 @@ def isolation_runs():
             "after": {k: _digest(p) for k, p in watched.items()}, "originals": originals, "root": root,
         }
     finally:
-        listener.sock.close()
+        listener.close()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -291,7 +321,7 @@ def text_runs():
         runs = {(n, f): _file_run(root, bank, n, f, listener) for n in ("hostile_text", "replaces_output") for f in ("json", "junit", "gradescope", "table")}
         yield runs
     finally:
-        listener.sock.close()
+        listener.close()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -335,7 +365,7 @@ def degraded_runs():
     root = open_folder()
     listener = Listener()
     try:
-        names = ["honest", "wrong", "uses_network", "ptrace_attach", "starts_programs"]
+        names = ["honest", "wrong", "uses_network", "ptrace_attach", "starts_programs", "unix_socket_file"]
         bank = opened(make_bank(root, names))
         work = root / "work"
         (work / "rmsnorm").mkdir(parents=True)
@@ -354,7 +384,7 @@ def degraded_runs():
         runs["listener"] = listener.accepted
         yield runs
     finally:
-        listener.sock.close()
+        listener.close()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -378,7 +408,7 @@ def test_the_remaining_layers_still_block_what_they_cover(degraded_runs, disable
     report = degraded_runs[disabled]["json"]
     # seccomp and the dropped capabilities still stop ptrace, programs and (with Landlock or
     # the network namespace) the network, whichever layer is missing
-    for name in ("uses_network", "ptrace_attach", "starts_programs"):
+    for name in ("uses_network", "ptrace_attach", "starts_programs", "unix_socket_file"):
         _check_attack(name, _question(report, qid_of(name)))
     assert degraded_runs["listener"] == []
 
