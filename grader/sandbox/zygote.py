@@ -38,6 +38,7 @@ from typing import Optional
 
 from grader.report.safe_text import framed
 from grader.sandbox import confine
+from grader.sandbox.removal import remove_tree
 from grader.sandbox.untrusted import Untrusted, read_bounded
 
 OUTPUT_CAP = 1 << 20  # bytes a worker may write to stdout/stderr
@@ -543,4 +544,7 @@ class WorkerHandle:
         return text, size
 
     def remove(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        # Not shutil.rmtree: a tree thousands of folders deep made it raise RecursionError
+        # (grader.sandbox.removal); this never raises, and a folder it cannot remove stays
+        # rather than stopping the run.
+        remove_tree(self.workdir)

@@ -49,7 +49,7 @@ ATTACKS = {
     "tampers_classmates": ["torch-file"],
     "unix_socket_file": ["unix-stream-file", "unix-dgram-file", "socketpair", "sendmsg-inherited"],
 }
-SPECIAL = ("many_processes", "replaces_output", "hostile_text", "huge_reply")
+SPECIAL = ("many_processes", "replaces_output", "hostile_text", "huge_reply", "deep_tree")
 ALL = sorted([*ATTACKS, *SPECIAL])
 
 
@@ -172,7 +172,7 @@ def _check_attack(name: str, question: dict) -> None:
     elif name == "many_processes":
         started = int(_attempts(cases[0]["message"])["started"])
         assert started < 300, started  # the pids cgroup stopped the fork loop
-    elif name == "replaces_output":
+    elif name in ("replaces_output", "deep_tree"):
         assert question["score"] == pytest.approx(10), detail  # the honest answer still counts
     elif name == "hostile_text":
         assert {c["status"] for c in cases} == {"error"}, detail
@@ -295,6 +295,28 @@ def test_nothing_outside_the_workers_folders_changed_and_no_connection_came(isol
 
         tables = {r[0] for r in sqlite3.connect(progress).execute("SELECT name FROM sqlite_master")}
         assert "planted" not in tables, tables
+
+
+def test_a_folder_tree_too_deep_for_rmtree_is_removed_and_the_run_ends_cleanly(open_tmp):
+    """The worker's folder is removed after grading even 3000 levels deep (shutil.rmtree
+    raised RecursionError and stopped the grader), never following the link at the bottom."""
+    bank = opened(make_bank(open_tmp, ["deep_tree"]))
+    tmp = open_tmp / "tmp"  # the grader's temporary folder, to see exactly what it leaves
+    tmp.mkdir()
+    (open_tmp / "keep").write_text("keep")
+    path = open_tmp / "deep_tree.py"
+    path.write_text(_source("deep_tree", {"mark": str(open_tmp)}))
+    opened(open_tmp)
+    env = {**env_for(open_tmp), "TMPDIR": str(tmp)}
+    run = _run([LLAMAPREP, "grade", qid_of("deep_tree"), "--file", str(path), "--bank", str(bank), "--format", "json"], env, open_tmp)
+    proc = run["proc"]
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr[-2000:]
+    (question,) = run["json"]["questions"]
+    assert [c["status"] for c in question["cases"]] == ["passed"] * CASES, question
+    assert question["score"] == pytest.approx(10)
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("llamaprep-")] == []
+    assert (open_tmp / "keep").read_text() == "keep"
+    assert run["leftovers"] == []
 
 
 # ---------------------------------------------------------------- the reports survive any text
