@@ -30,6 +30,11 @@ MAX_BLOB_BYTES = 512 << 20  # what the grader may send a worker
 # is well under 1 MiB) yet small enough that a hostile reply costs each grading thread at
 # most this much memory; the buffers grow only as bytes actually arrive.
 MAX_REPLY_BYTES = 64 << 20
+# A reply's JSON header: tensors travel in the buffers, so the header holds only their
+# metadata (about 80 bytes each, at most MAX_BLOBS of them), a status and short messages;
+# the largest the bank's references, stubs and mistakes produce is 410 bytes.  4 MiB of
+# "[[],[],...]" cost the grader about 200 MB to parse; 256 KiB bounds that near 12 MB.
+MAX_REPLY_HEADER = 256 << 10
 MAX_DEPTH = 16
 MAX_DIM = 1 << 40  # no real tensor has a longer dimension; bounds shapes of empty tensors too
 
@@ -268,12 +273,13 @@ def recv_message(sock: socket.socket, deadline: Optional[float] = None, alive: O
 
     awaited = _awaiting.pop(sock.fileno(), None)  # set: this is the grader reading a reply
     limit = MAX_BLOB_BYTES if awaited is None else MAX_REPLY_BYTES
+    header_limit = MAX_HEADER if awaited is None else MAX_REPLY_HEADER
 
     if read(4) != MAGIC:
         raise WireError("bad frame")
     (hlen,) = struct.unpack("<I", read(4))
-    if hlen > MAX_HEADER:
-        raise WireError("header too large")
+    if hlen > header_limit:
+        raise WireError(f"header too large ({hlen} bytes, at most {header_limit})")
     try:
         header = json.loads(read(hlen))
     except (ValueError, RecursionError):

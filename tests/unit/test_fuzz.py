@@ -8,6 +8,7 @@ import math
 import shutil
 import socket
 import struct
+import threading
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,56 @@ def test_a_valid_reply_still_decodes():
     header, blobs = wire.recv_message(ours)
     value = wire.decode(header["result"], blobs)
     assert value[0].shape == (2, 3) and torch.equal(value[1]["grad"], torch.arange(4)) and math.isnan(value[2][5])
+
+
+def _writing(sock: socket.socket, data: bytes) -> threading.Thread:
+    """``data`` sent from a thread: more than the socket buffer holds, read as it goes."""
+
+    def write() -> None:
+        try:
+            sock.sendall(data)
+        except OSError:  # the reader stopped reading and closed its end
+            pass
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    return writer
+
+
+@pytest.mark.parametrize("lists", [1000, 1_390_000])
+def test_a_reply_header_is_capped_far_above_any_real_one(lists):
+    """4 MiB of "[[],[],...]" cost the grader ~200 MB to parse: a reply header over
+    MAX_REPLY_HEADER is refused before it is read; one well under it still decodes."""
+    grader_end, worker_end = socket.socketpair()
+    wire.send_message(grader_end, {"op": "call"})  # a real request: the reply limits apply
+    request, _ = wire.recv_message(worker_end)
+    reply = _frame({"rid": request["rid"], "status": "ok", "result": [[]] * lists}, [])
+    writer = _writing(worker_end, reply)
+    try:
+        if len(reply) > wire.MAX_REPLY_HEADER:
+            with pytest.raises(wire.WireError, match="header too large"):
+                wire.recv_message(grader_end)
+        else:
+            header, blobs = wire.recv_message(grader_end)
+            assert wire.decode(header["result"], blobs) == [[]] * lists
+    finally:
+        grader_end.close()
+        writer.join()
+        worker_end.close()
+
+
+def test_a_request_header_may_still_exceed_the_reply_cap():
+    """The cap is on what a worker sends; the grader's own requests keep MAX_HEADER."""
+    grader_end, worker_end = socket.socketpair()
+    try:
+        big = "x" * (wire.MAX_REPLY_HEADER + 1000)
+        writer = _writing(grader_end, _frame({"op": "load", "source": big}, []))
+        header, _ = wire.recv_message(worker_end)
+        assert header["source"] == big
+    finally:
+        worker_end.close()
+        writer.join()
+        grader_end.close()
 
 
 # The same bytes, written by a submission straight into its result channel in place of the
