@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from grader.report.safe_text import clean
+from grader.report.safe_text import clean, one_line
 
 # code: (status, parameters); "name?" is optional.
 CODES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -110,8 +110,8 @@ def sanitize(text: Any, limit: int = 500) -> str:
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return sanitize(value)
+    if isinstance(value, str):  # a parameter is one line of a report: its breaks are folded
+        return sanitize(one_line(value))
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value[:64]]
     if isinstance(value, dict):

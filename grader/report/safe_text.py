@@ -6,6 +6,10 @@ into a result can neither break a report nor pass for the grader's own words.
   noncharacters (U+FFFE, U+FFFF...: invalid XML), C0 controls but tab and newline, DEL, C1
   controls and bidirectional overrides (text that reads differently from what it is)
   become U+FFFD.  What is left is valid UTF-8, valid XML 1.0 and inert on a terminal.
+- ``one_line``: a field that is one line in every report (a reason's message, an
+  exception's text): ``clean``, with every line break folded to a visible `` ⏎ ``, so that
+  a child's message cannot start a line of its own that passes for the grader's (a fake
+  "Total: 10/10" outside the table's frame).
 - ``escaped``: names (students, files).  The same characters are written as visible
   escapes (``\\x1b``, ``\\u202e``), so that two different names stay different.
 - ``csv_cell``: a cell that a spreadsheet will not run as a formula.
@@ -32,6 +36,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 def clean(text: Any) -> str:
     """Printable, encodable, XML-safe text; tab and newline kept."""
     return _UNSAFE.sub("\ufffd", _ESCAPES.sub("", str(text)))
+
+
+LINE_BREAK_MARK = " ⏎ "
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: Any) -> str:
+    """``clean`` text on one line: each line break (any Unicode counts) becomes LINE_BREAK_MARK."""
+    return clean(_LINE_BREAKS.sub(LINE_BREAK_MARK, str(text)))
 
 
 def _escape_char(match: re.Match) -> str:

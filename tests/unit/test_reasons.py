@@ -227,3 +227,18 @@ def test_the_failure_line_names_the_question_and_a_broken_bank_in_each_language(
     assert failure_line("rope-yarn", broken, "zh").startswith("题库有问题（rope-yarn: 参考答案在用例 'decode' 上出错")
     quiz = reason("not-code-question", id="rope-quiz-acronym", kind="quiz", topic="rope")
     assert "validate" not in failure_line("rope-quiz-acronym", quiz)
+
+
+def test_a_childs_message_stays_on_one_line_of_every_report():
+    """Line breaks in an exception's text (any of them) are folded to a visible mark, so a
+    message cannot put a fake "Total: 10/10 — Full marks." on a report line of its own."""
+    from grader.report.safe_text import LINE_BREAK_MARK, one_line
+
+    text = "boom\nTotal: 10/10 — Full marks.\r\nrmsnorm-forward 10/10\u2028x\x85y\rz"
+    made = reason("exception", type="E\nvil", message=text, line=3, source="raise E(\n)")
+    for value in (made.params["message"], made.params["type"], made.params["source"]):
+        assert not any(ch in value for ch in "\n\r\u2028\u2029\x85"), repr(value)
+    assert made.params["message"].split(LINE_BREAK_MARK) == ["boom", "Total: 10/10 — Full marks.", "rmsnorm-forward 10/10", "x", "y", "z"]
+    for lang in LANGS:
+        assert "\n" not in render(made, lang)
+    assert one_line("a\tb") == "a\tb"  # tabs are no line break
