@@ -110,6 +110,16 @@ def case_inputs(q, seed: Optional[int] = None) -> list[tuple[Any, list]]:
     return [(c, build_args(q.id, c.name, c.args, c.seed if seed is None else seed)) for c in q.grading.cases]
 
 
+def assert_agrees(actual: Any, expected: Any, q, what: str) -> None:
+    """An independent implementation matches the reference as the grader judges it, and not by
+    luck: well inside the tolerance (under 0.8 of the allowed error everywhere)."""
+    from grader.grading.compare import compare
+
+    problem = compare(actual, expected, q.grading.tolerance)
+    assert problem is None, f"{what}: {problem}"
+    assert excess(actual, expected, q) < 0.8, f"{what} uses most of the tolerance"
+
+
 def excess(actual: Any, expected: Any, q) -> float:
     """Largest |actual - expected| in units of the allowed error (atol + rtol |expected|) at
     ``q``'s tolerance for the expected dtype; inf on a shape, type or value mismatch."""
