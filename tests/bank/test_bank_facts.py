@@ -332,3 +332,64 @@ def test_number_check_catches_a_drifting_translation():
     assert number_problem("64 kv heads would cost 8x as much", "若有 64 个 kv 头，开销将是 4 倍")
     assert not number_problem("one eighth of the size, 320 KiB", "缩小为原来的 1/8，320 KiB")
     assert not number_problem("4-D input, weight of ones", "四维输入，全 1 的 weight")
+
+
+# --------------------------------------------------------------------------- papers, and whom each correction cites
+
+PAPERS = {  # arXiv id -> words of its title
+    "2104.09864": "RoFormer", "2302.13971": "LLaMA: Open and Efficient", "2307.09288": "Llama 2: Open Foundation",
+    "2407.21783": "The Llama 3 Herd", "1910.07467": "Root Mean Square Layer Normalization",
+    "2305.13245": "GQA: Training Generalized Multi-Query", "2306.15595": "Positional Interpolation",
+    "2309.00071": "YaRN", "2002.05202": "GLU Variants", "2205.14135": "FlashAttention: Fast",
+    "2307.08691": "FlashAttention-2", "1805.02867": "Online normalizer", "2112.05682": "Self-attention Does Not Need",
+}
+ARXIV = re.compile(r"arXiv[: ](\d{4}\.\d{4,5})")
+
+
+def test_arxiv_ids_name_their_papers():
+    assert sum("arxiv.org" in url for *_, url in _all_sources()) >= 50  # the check reads the bank's papers
+    bad = []
+    for where, title, url in _all_sources():
+        at = re.match(r"https://arxiv\.org/abs/(\d{4}\.\d{4,5})$", url)
+        ids = ARXIV.findall(title)
+        if at and (at.group(1) not in PAPERS or PAPERS[at.group(1)] not in title or ids != [at.group(1)]):
+            bad.append(f"{where}: {title!r} at {url}")
+    for where, s in stated_texts():
+        bad += [f"{where}: unknown arXiv id {i}" for i in ARXIV.findall(s) if i not in PAPERS]
+        for i in ARXIV.findall(s):  # "RoFormer, arXiv 2104.09864": the name next to an id is its paper's
+            for other, name in PAPERS.items():
+                if other != i and re.search(rf"{re.escape(name)}\W{{0,30}}arXiv[: ]{re.escape(i)}", s):
+                    bad.append(f"{where}: {name} cited as arXiv {i}")
+    assert not bad, "\n".join(bad)
+
+
+def _all_sources():
+    bank = builtin_bank()
+    for qid, q in sorted(bank.questions.items()):
+        yield from ((qid, s.title, s.url) for s in q.sources)
+    for topic, t in sorted(bank.topics.items()):
+        yield from ((f"_topic:{topic}", s.title, s.url) for s in t.sources)
+
+
+META_MODEL = "github.com/meta-llama/llama/blob/"  # Meta's reference llama/model.py
+# The primary sources a correction of each claim must cite at least one of (paper or reference code).
+# S5 (queries and keys only) never rests on the LLaMA paper, which says only "at each layer".
+PRIMARY = {
+    "S1": ["2104.09864"], "S2": ["2104.09864", META_MODEL], "S3": ["2104.09864"],
+    "S4": ["2104.09864", META_MODEL, "meta-llama/llama-models", "modeling_rope_utils", "2309.00071"],
+    "S5": ["2104.09864", META_MODEL],
+    **{m: ["1910.07467", META_MODEL] for m in ("S6", "S7", "S8", "S9", "S10")},
+    **{m: ["2305.13245", META_MODEL] for m in ("S11", "S12", "S13")},
+    "S14": ["pytorch.org/docs", "spacy.io", "1910.07467"],
+}
+
+
+def test_every_correction_cites_a_primary_source_for_its_claims():
+    bad = []
+    for qid, q in sorted(builtin_bank().questions.items()):
+        urls = " ".join(s.url for s in q.sources)
+        bad += [f"{qid}: corrects {m} but cites none of {PRIMARY[m]}" for m in q.corrects
+                if not any(p in urls for p in PRIMARY[m])]
+    assert not bad, "\n".join(bad)
+    llama_paper_alone = "https://arxiv.org/abs/2302.13971"
+    assert not any(p in llama_paper_alone for p in PRIMARY["S5"])  # it says "at each layer", not "q and k"
