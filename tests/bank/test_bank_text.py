@@ -147,6 +147,11 @@ RETIRED = {
     "131072 tokens in the 405B": "every Llama 3.1 size has 131072 tokens",
     "405B 模型为 131072": "every Llama 3.1 size has 131072 tokens",
     "(LLaMA §2.2; Meta": "queries and keys only is RoFormer §3.2 and Meta's apply_rotary_emb",
+    "In Llama (LLaMA paper": "queries and keys only is RoFormer §3.2 and Meta's apply_rotary_emb",
+    "8 bits of mantissa": "bfloat16 has 8 significant bits, 7 of them stored",
+    "8 位尾数": "bfloat16 has 8 significant bits, 7 of them stored",
+    "about attention memory": "GQA's aim is faster decoding; the smaller cache is the means",
+    "关乎注意力的显存": "GQA's aim is faster decoding; the smaller cache is the means",
 }
 
 
