@@ -393,3 +393,28 @@ def test_every_correction_cites_a_primary_source_for_its_claims():
     assert not bad, "\n".join(bad)
     llama_paper_alone = "https://arxiv.org/abs/2302.13971"
     assert not any(p in llama_paper_alone for p in PRIMARY["S5"])  # it says "at each layer", not "q and k"
+
+
+# --------------------------------------------------------------------------- the Chinese names the same code
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+CODE_WORDS = {"wq", "wk", "wv", "wo", "float32", "float16", "bfloat16", "float64", "int64", "triu", "tril", "cat",
+              "sqrt", "silu", "sigmoid", "softmax", "rsqrt"}
+
+
+def code_names(text: str) -> set[str]:
+    """The identifiers a text names (anything with an underscore or a dot, and a few bare ones)."""
+    found = {w.lower() for w in IDENTIFIER.findall(text)}
+    return {w for w in found if ("_" in w or "." in w or w in CODE_WORDS) and w not in {"i.e", "e.g"}}
+
+
+def test_chinese_names_the_same_code_as_english():
+    bad = [f"{where}: English only {sorted(code_names(en) - code_names(zh))}, Chinese only "
+           f"{sorted(code_names(zh) - code_names(en))}" for where, en, zh in pairs() if code_names(en) != code_names(zh)]
+    assert not bad, "\n".join(bad)
+
+
+def test_code_name_check_catches_a_drifting_translation():
+    en, zh = "query head h uses kv head h // n_rep (repeat_interleave)", "查询头 h 使用 kv 头 h % n_kv_heads（repeat）"
+    assert code_names(en) != code_names(zh)
+    assert code_names("Softmax over dim=-1, i.e. the keys") == code_names("在键的维度上做 softmax")
