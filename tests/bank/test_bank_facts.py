@@ -418,3 +418,78 @@ def test_code_name_check_catches_a_drifting_translation():
     en, zh = "query head h uses kv head h // n_rep (repeat_interleave)", "查询头 h 使用 kv 头 h % n_kv_heads（repeat）"
     assert code_names(en) != code_names(zh)
     assert code_names("Softmax over dim=-1, i.e. the keys") == code_names("在键的维度上做 softmax")
+
+
+# --------------------------------------------------------------------------- a case's words match its arguments
+
+def case_facts(q, args: dict) -> dict:
+    """What a case's arguments make true, under the names its description uses."""
+    facts = {k: v for k, v in args.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    shape = {k: _shape(v) for k, v in args.items() if _shape(v)}
+    if "q" in shape:  # (batch, heads, q_len, head_dim) against k or k_new (batch, kv_heads, kv_len, head_dim)
+        facts.update(heads=shape["q"][1], q_len=shape["q"][2], head_dim=shape["q"][3])
+        k = shape.get("k") or shape.get("k_new")
+        facts.update(kv_heads=k[1], kv_len=shape["k"][2] if "k" in shape else None)
+    elif "wq" in shape:  # nn.Linear weights of a Llama block
+        facts.update(heads=args["n_heads"], kv_heads=args["n_kv_heads"], head_dim=shape["wq"][0] // args["n_heads"])
+    elif q.id.startswith("rope-apply") and "x" in shape:  # (batch, seq, heads, head_dim)
+        facts.update(heads=shape["x"][2], head_dim=shape["x"][3])
+    elif q.id == "gqa-repeat-kv":  # (batch, seq, kv_heads, head_dim)
+        facts.update(kv_heads=shape["x"][2], head_dim=shape["x"][3])
+    freqs = args.get("inv_freq")
+    if isinstance(freqs, dict) and "tensor" in freqs:  # one frequency per pair
+        facts["head_dim"] = 2 * len(freqs["tensor"])
+    if "n_kv_heads" in args:
+        facts.setdefault("kv_heads", args["n_kv_heads"])
+    if "rope_base" in args:
+        facts["base"] = args["rope_base"]
+    pos = args.get("positions")
+    if isinstance(pos, dict) and "arange" in pos:
+        a = pos["arange"]
+        facts["positions"] = (0, a - 1) if isinstance(a, int) else (a[0], a[1] - 1)
+    elif "position" in args and "q" in shape:  # a decoding step: the new tokens sit at position ..
+        facts["positions"] = (args["position"], args["position"] + shape["q"][2] - 1)
+    return facts
+
+
+WORDS = [  # (fact, pattern); several groups read as a tuple
+    (("heads", "kv_heads"), r"(\d+) heads sharing (\d+) kv heads"),
+    (("kv_heads",), r"(?<!sharing )\b(\d+) kv heads"),
+    (("q_len",), r"\bq_len =? ?(\d+)"), (("kv_len",), r"\bkv_len =? ?(\d+)"),
+    (("block_size",), r"\bblock_size (\d+)|tiles of (\d+)"),
+    (("head_dim",), r"\bhead_dim (\d+)"),
+    (("factor",), r"\bfactor (\d+(?:\.\d+)?)"),
+    (("base",), r"\bbase =? ?(\d+)"),
+    (("seq_len",), r"\bseq_len (\d+)"), (("original_max_positions",), r"\boriginal_max_positions (\d+)"),
+    (("positions",), r"\bpositions (\d+) ?\.\. ?(\d+)"),
+]
+
+
+def words_problems(q) -> list[str]:
+    bad = []
+    for i, case in enumerate(q.grading.cases):
+        facts = case_facts(q, case.args)
+        for text in filter(None, (case.name, case.description)):
+            for names, pattern in WORDS:
+                for m in re.finditer(pattern, text):
+                    said = [float(g) for g in m.groups() if g is not None]
+                    key = names[0] if names == ("positions",) else None
+                    have = [facts.get(n) for n in names] if key is None else [*(facts.get(key) or (None, None))]
+                    if None not in have and [float(h) for h in have] != said:
+                        bad.append(f"{q.id} case {i}: '{m.group(0)}' but the arguments give {have}")
+    return bad
+
+
+def test_case_descriptions_match_their_arguments():
+    read = sum(bool(re.search(p, f"{c.name} {c.description or ''}")) for q in _code_questions()
+               for c in q.grading.cases for _, p in WORDS)
+    assert read >= 80, read  # 128 when this test was written
+    bad = [p for q in _code_questions() for p in words_problems(q)]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_description_check_catches_a_wrong_one():
+    q = builtin_bank().get("gqa-flash-attention")
+    case = next(c for c in q.grading.cases if "q_len 9" in (c.description or ""))
+    wrong = dataclasses.replace(case, description=case.description.replace("kv_len 21", "kv_len 12"))
+    assert words_problems(dataclasses.replace(q, grading=dataclasses.replace(q.grading, cases=[wrong])))
