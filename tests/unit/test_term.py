@@ -1,0 +1,194 @@
+"""grader.ui.term against rich: the screens that do not grade moved off rich for startup time
+(issue 9), and must look as they did.  Each layout is built twice from one recipe, once
+with rich's classes and once with term's, and printed at several widths; the text must be
+the same.  rich wraps with grader.ui.cjk's rules here, as the old screens did."""
+
+from __future__ import annotations
+
+import io
+import re
+import types
+
+import pytest
+from rich import box as rich_box
+from rich.console import Console as RichConsole
+from rich.console import Group as RichGroup
+from rich.padding import Padding as RichPadding
+from rich.panel import Panel as RichPanel
+from rich.table import Table as RichTable
+from rich.text import Text as RichText
+
+from grader.ui import cjk, term
+from grader.ui.term import Console, Text
+from grader.ui.term.cells import cell_len
+
+RICH = types.SimpleNamespace(Table=RichTable, Panel=RichPanel, Padding=RichPadding, Group=RichGroup, Text=RichText, box=rich_box)
+TERM = types.SimpleNamespace(Table=term.Table, Panel=term.Panel, Padding=term.Padding, Group=term.Group, Text=term.Text, box=term.box)
+
+LONG_EN = "RoPE rotates each pair of query and key dimensions by an angle proportional to the position; values are never rotated."
+LONG_ZH = "RoPE 是旋转位置编码（Rotary Position Embedding，Su 等，RoFormer，2021），而不是“Reparameterization through Orthogonal Projections”。"
+
+
+def listing(lib, width):
+    t = lib.Table(title="The question bank", box=lib.box.SIMPLE_HEAVY, pad_edge=width >= 60)
+    t.add_column("id", style="cyan", no_wrap=width >= 60, overflow="fold")
+    t.add_column("kind", no_wrap=True, min_width=4)
+    t.add_column("points", justify="right", no_wrap=True)
+    t.add_column("best", justify="right", no_wrap=True, min_width=5)
+    for i, qid in enumerate(["rope-frequencies", "rope-quiz-context-extension-methods", "rmsnorm-forward"]):
+        if i == 2:
+            t.add_section()
+        t.add_row(qid, "code", "10", lib.Text("7/10", style="yellow"))
+    return t
+
+
+def claims(lib, width):
+    t = lib.Table(title="S1 · rope", title_justify="left", box=lib.box.ROUNDED, expand=True, show_lines=True)
+    t.add_column("The source article says", style="red", ratio=1, overflow="fold")
+    t.add_column("What is true", style="green", ratio=1, overflow="fold")
+    t.add_row(lib.Text("「" + LONG_ZH[:40] + "」"), lib.Text(LONG_EN))
+    t.add_row("short", LONG_ZH)
+    return t
+
+
+def progress(lib, width):
+    t = lib.Table(box=lib.box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("id", style="cyan", no_wrap=True, overflow="ellipsis")
+    t.add_column("best", justify="right", no_wrap=True, min_width=5)
+    t.add_column("tries", justify="right", no_wrap=True, min_width=5)
+    t.add_row("rope-quiz-yarn-temperature", "1/1", "3")
+    t.add_row("gqa-kv-cache-bytes", "-", "0")
+    return t
+
+
+def bullets(lib, width):
+    grid = lib.Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(" •", LONG_EN)
+    grid.add_row(" •", LONG_ZH)
+    return lib.Group(lib.Text("Heading", style="bold"), grid)
+
+
+def panel(lib, width):
+    body = lib.Group(lib.Text(LONG_EN), lib.Text(), bullets(lib, width))
+    return lib.Panel(body, title="Question 2/3 · Why NTK-aware scaling uses the exponent d/(d-2)", title_align="left", border_style="blue")
+
+
+def centred_panel(lib, width):
+    return lib.Panel(LONG_ZH, title="rope", border_style="yellow")
+
+
+def indented(lib, width):
+    return lib.Padding(lib.Group(lib.Text(LONG_EN), lib.Text(LONG_ZH)), (0, 0, 0, 2), expand=False)
+
+
+RECIPES = [listing, claims, progress, bullets, panel, centred_panel, indented]
+
+
+def rich_text(renderable, width: int) -> list[str]:
+    cjk.install()
+    console = RichConsole(width=width, record=True, color_system=None, file=io.StringIO())
+    console.print(renderable)
+    return [line.rstrip() for line in console.export_text().splitlines()]
+
+
+def term_text(renderable, width: int) -> list[str]:
+    stream = io.StringIO()
+    Console(file=stream, width=width, force_terminal=False).print(renderable)
+    return [line.rstrip() for line in stream.getvalue().splitlines()]
+
+
+@pytest.mark.parametrize("width", [30, 40, 60, 80, 120])
+@pytest.mark.parametrize("recipe", RECIPES, ids=lambda r: r.__name__)
+def test_term_lays_out_as_rich_did(recipe, width):
+    if (recipe.__name__, width) in RICH_LOSES:
+        pytest.skip(RICH_LOSES[recipe.__name__, width])
+    assert term_text(recipe(TERM, width), width) == rich_text(recipe(RICH, width), width)
+
+
+# Where rich's layout lost something, term's is meant to differ (tests below).
+RICH_LOSES = {
+    ("panel", 30): "rich cuts a wrapped CJK line with … and loses its end",
+    ("listing", 60): "rich crops a no_wrap id to fit and drops a letter",
+    ("progress", 30): "rich pushes the last column off the table",
+    ("progress", 40): "rich pushes the last column off the table",
+}
+
+
+@pytest.mark.parametrize("width", [30, 40, 60])
+def test_every_column_and_every_letter_of_an_id_stays(width):
+    """`list` between 60 and 75 columns lost its points and best columns under rich, and
+    narrow `progress` its tries; term shows every column and folds a long id instead."""
+    for recipe, headings, ids in ((listing, ["id", "kind", "best"], ["rope-quiz-context-extension-methods"]),
+                                  (progress, ["id", "best", "tri"], [])):
+        lines = term_text(recipe(TERM, width), width)
+        heading = next(line for line in lines if line.split()[:1] == ["id"])
+        assert all(h in heading for h in headings), (width, heading)
+        flat = "".join(line.strip().split(" ")[0] for line in lines)
+        assert all(i in flat for i in ids), (width, lines)
+
+
+def test_wrapped_chinese_loses_no_text():
+    """rich cut the end of such a line to "softma…" inside a grid cell; term wraps it whole."""
+    text = "和 sin 乘以它），因此 softmax 之前的 logits 乘以 1/t ≈ 1.631，使 softmax 更尖锐。"
+    grid = term.Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(" A.", text)
+    for width in (30, 40, 60, 80):
+        lines = term_text(grid, width)
+        assert "".join(line[4:] for line in lines).replace(" ", "") == text.replace(" ", "")
+        assert all(cell_len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=lambda r: r.__name__)
+def test_nothing_is_wider_than_the_console(recipe):
+    for width in (20, 33, 47, 80):
+        assert all(cell_len(line) <= width for line in term_text(recipe(TERM, width), width))
+
+
+def test_term_renderables_print_on_a_rich_console_too():
+    """The grading screens (rich) embed term pieces: a prompt, a quiz question's panel."""
+    for recipe in RECIPES:
+        assert rich_text(recipe(TERM, 60), 60) == term_text(recipe(TERM, 60), 60)
+
+
+def test_styles_become_sgr_codes_only_in_a_terminal(monkeypatch):
+    for var in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(var, raising=False)
+    text = Text.assemble(("ok", "bold green"), " and ", ("dim", "dim"))
+
+    def out(**options) -> str:
+        stream = io.StringIO()
+        Console(file=stream, width=40, **options).print(text)
+        return stream.getvalue()
+
+    assert out() == "ok and dim\n"  # a StringIO is no terminal
+    assert out(force_terminal=True) == "\x1b[1;32mok\x1b[0m and \x1b[2mdim\x1b[0m\n"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert out(force_terminal=True) == "\x1b[1mok\x1b[0m and \x1b[2mdim\x1b[0m\n"  # attributes stay, colours go
+    monkeypatch.setenv("TERM", "dumb")
+    assert out(force_terminal=True) == "ok and dim\n"
+    monkeypatch.delenv("TERM")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert re.search(r"\x1b\[1;32m", out())
+
+
+def test_width_comes_from_columns_then_the_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "57")
+    assert Console(file=io.StringIO()).width == 57
+    monkeypatch.delenv("COLUMNS")
+    assert Console(file=io.StringIO()).width == 80  # not a terminal
+    assert Console(width=33).width == 33
+
+
+def test_text_keeps_its_spans_through_append_and_stylize():
+    text = Text("a", "bold")
+    text.append(" b", style="red")
+    text.append_text(Text.assemble(("c", "cyan")))
+    text.stylize("dim", 0, 1)
+    assert text.plain == "a bc"
+    assert [(s.start, s.end, s.style) for s in text.spans] == [(1, 3, "red"), (3, 4, "cyan"), (0, 1, "dim")]
+    assert text.styled(0, 4) == [("a", "bold dim"), (" b", "bold red"), ("c", "bold cyan")]
