@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from grader.bank import completion
 from grader.bank.loader import Bank, BankError, extra_banks_from_env, load_bank
 from grader.learner.progress import Progress, ProgressError
 from grader.ui.strings import argv_lang, resolve_lang, t
+from grader.ui.term import Console
 
 # Help text is built when this module is imported, before typer parses --lang.
 UI_LANG = resolve_lang(argv_lang(sys.argv))
@@ -33,8 +33,22 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# The screens that do not grade write through grader.ui.term (rich.console alone would cost a
+# third of the startup budget); the grading screens through rich (rich_out, rich_err).
+out = Console()
+err = Console(stderr=True)
+
+
+def rich_out():
+    from grader.ui.console import rich_console
+
+    return rich_console(stderr=False)
+
+
+def rich_err():
+    from grader.ui.console import rich_console
+
+    return rich_console(stderr=True)
 
 Lang = Annotated[Optional[str], typer.Option("--lang", help=_h("help.opt.lang"))]
 Workspace = Annotated[Optional[str], typer.Option("--workspace", help=_h("help.opt.workspace"))]
@@ -53,7 +67,7 @@ def _version(value: bool) -> None:
             number = version("llamaprep")
         except PackageNotFoundError:  # run from a checkout that was never installed
             number = "unknown"
-        out.print(f"llamaprep {number}", highlight=False)
+        out.print(f"llamaprep {number}")
         raise typer.Exit(0)
 
 
@@ -67,21 +81,21 @@ def _everywhere(
 
     if lang:
         os.environ["LLAMAPREP_LANG"] = lang
-    setup(out)
+    setup(out, err)
 
 
 def fail(message: str, code: int = 2, lang: Optional[str] = None) -> None:
-    from rich.markup import escape
+    from grader.ui.term import Text
 
     lng = lang or UI_LANG
     prefix = t("error.prefix", lng).lower() + ("：" if lng == "zh" else ":")
-    err.print(f"[bold red]{prefix}[/]{'' if lng == 'zh' else ' '}{escape(message)}", markup=True, highlight=False, soft_wrap=True)
+    err.print(Text.assemble((prefix, "bold red"), ("" if lng == "zh" else " ") + message), soft_wrap=True)
     raise typer.Exit(code)
 
 
 def warn(message: str, lang: Optional[str] = None) -> None:
     lng = lang or UI_LANG
-    err.print(f"{t('warning.prefix', lng)}{'：' if lng == 'zh' else ': '}{message}", markup=False, highlight=False, soft_wrap=True)
+    err.print(f"{t('warning.prefix', lng)}{'：' if lng == 'zh' else ': '}{message}", soft_wrap=True)
 
 
 def _bank(extra: Optional[list[str]]) -> Bank:
@@ -253,9 +267,8 @@ def hint(
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
-    from rich.panel import Panel
-
     from grader.bank.schema import CodeQuestion
+    from grader.ui.term import Panel
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -304,7 +317,7 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
     from grader.sandbox.isolation import IsolationRequired, confined_zygote
 
     try:
-        with confined_zygote(require=require_isolation) as (zygote, isolation), render_instructor.progress_bar(err, "grading", len(found)) as advance:
+        with confined_zygote(require=require_isolation) as (zygote, isolation), render_instructor.progress_bar(rich_err(), "grading", len(found)) as advance:
             report = grade_class(zygote=zygote, bank=b, folder=folder, submissions=found, question_ids=qids, workers=jobs, progress=advance)
     except IsolationRequired as exc:
         fail(str(exc))
@@ -314,8 +327,8 @@ def _grade_class(b: Bank, folder: Path, names: list[str], fmt: str, jobs: Option
     if fmt == "table":
         from grader.ui.doctor_view import isolation_line
 
-        render_instructor.class_table(out, report, lng)
-        isolation_line(out, report.isolation, lng)
+        render_instructor.class_table(rich_out(), report, lng)
+        isolation_line(rich_out(), report.isolation, lng)
     else:
         sys.stdout.write(class_text(report, fmt))
     failed = [q for s in report.students for q in s.questions if q.failure is not None]
@@ -399,8 +412,8 @@ def grade(
         from grader.ui import grade_view
         from grader.ui.doctor_view import isolation_line
 
-        isolation_line(out, report.isolation, lng, verbose)  # above the table: the summary stays the last thing on screen
-        grade_view.grade_report(out, report, b, lng, verbose=verbose)
+        isolation_line(rich_out(), report.isolation, lng, verbose)  # above the table: the summary stays the last thing on screen
+        grade_view.grade_report(rich_out(), report, b, lng, verbose=verbose)
     if report.failures:  # the grader failed, not the learner: nothing of it was recorded
         fail(_failure_line(report.failures[0], lng), lang=lng)
     raise typer.Exit(0 if report.full_marks else 1)
@@ -429,7 +442,7 @@ def doctor() -> None:
     from grader.ui.doctor_view import doctor_view
 
     report = diagnose()
-    doctor_view(out, report)
+    doctor_view(rich_out(), report)
     raise typer.Exit(0 if report.isolation.get("level") == "full" else 1)
 
 
@@ -568,7 +581,7 @@ def watch(
     if not path.is_file():
         fail(t("err.no_file", lng, id=question_id, path=path), lang=lng)
     from grader.learner.watch import watch_question
-    from grader.ui import render
+    from grader.ui import grade_view
 
     store = Progress()
 
@@ -578,7 +591,7 @@ def watch(
                 store.record_attempt(result.id, result.score, result.max_score)
         except ProgressError as exc:
             warn(str(exc), lng)
-        render.watch_screen(out, result, b, lng, path=path, number=n, poll=poll)
+        grade_view.watch_screen(rich_out(), result, b, lng, path=path, number=n, poll=poll)
 
     try:
         watch_question(
@@ -601,6 +614,7 @@ def solution(
     from grader.grading.results import is_full_marks
     from grader.learner.solution import reference_of
     from grader.ui import render
+    from grader.ui.solution_view import print_solution
 
     lng = resolve_lang(lang)
     b = _bank(bank)
@@ -617,7 +631,7 @@ def solution(
     except (OSError, ValueError) as exc:
         fail(str(exc), lang=lng)
         return
-    render.print_solution(out, ref, lng)
+    print_solution(out, ref, lng)
 
 
 def _instructor_banks(bank: Optional[list[str]]) -> list[str]:
@@ -634,8 +648,8 @@ def validate(bank: Banks = None) -> None:
     from grader.instructor.validate import validate_bank
     from grader.ui import instructor_view as render_instructor
 
-    report = validate_bank(banks=_instructor_banks(bank), progress=lambda msg: err.print(f"validate {msg}", highlight=False))
-    render_instructor.validate_report(out, report, resolve_lang(None))
+    report = validate_bank(banks=_instructor_banks(bank), progress=lambda msg: err.print(f"validate {msg}"))
+    render_instructor.validate_report(rich_out(), report, resolve_lang(None))
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -656,8 +670,8 @@ def new(
         fail(str(exc))
         return
     for path in paths:
-        out.print(f"wrote {path}", highlight=False)
-    out.print(f"Next: replace each TODO(author), then `llamaprep validate --bank {dirs[0]}` (it lists what is left).", highlight=False)
+        out.print(f"wrote {path}")
+    out.print(f"Next: replace each TODO(author), then `llamaprep validate --bank {dirs[0]}` (it lists what is left).")
 
 
 @app.command(help=_h("help.export"))
@@ -681,7 +695,7 @@ def export(
     except (ExportError, BankError, OSError) as exc:
         fail(str(exc))
         return
-    out.print(t("export.wrote", UI_LANG, path=path), highlight=False)
+    out.print(t("export.wrote", UI_LANG, path=path))
 
 
 @app.command(help=_h("help.interview"))
@@ -719,7 +733,7 @@ def interview(
         codes[qid] = Path(path)
     raise typer.Exit(interview_command(
         bank=b, topics=topics or [], minutes=minutes, seed=seed, codes=codes, report_path=report, fmt=fmt, lang=lng,
-        workspace=workspace_dir(workspace), console=out, err=err, concept_count=concept, coding_count=coding,
+        workspace=workspace_dir(workspace), console=rich_out(), err=rich_err(), concept_count=concept, coding_count=coding,
     ))
 
 
@@ -737,7 +751,7 @@ def main() -> None:
         args = _localize_cli(sys.argv[1:])
         from grader.ui.commands import keep_only_invoked
 
-        keep_only_invoked(app, args)  # typer builds only the command that runs
+        keep_only_invoked(app, args, completing=any(k.endswith("_COMPLETE") for k in os.environ))  # typer builds only what runs
         if UI_LANG == "zh":
             from grader.ui import click_zh
 

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rich.cells import cell_len
+from grader.ui.term.cells import cell_len
 
 # No line may start with these (closing and trailing punctuation, full- and half-width).
 NO_START = set("，。、；：？！）」』】〉》〕］｝〗〙”’・…‥—～％‰℃,.;:!?)]}%·")

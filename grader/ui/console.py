@@ -1,7 +1,7 @@
 """How the command's consoles write: no trailing spaces, CJK-aware wrapping.
 
-rich pads table cells and wrapped lines with spaces up to the width; in a terminal that is
-invisible, but piped into a file, `grep` or an e-mail every line carries a tail of blanks.
+Tables and panels pad cells and wrapped lines with spaces up to the width; in a terminal
+that is invisible, but piped into a file, `grep` or an e-mail every line carries a tail of blanks.
 ``TrimmedStream`` drops them from every complete line (keeping colour codes), and passes a
 line without its newline (a prompt, a screen clear) through unchanged when flushed.
 """
@@ -57,11 +57,27 @@ class TrimmedStream:
         return getattr(self._target(), "encoding", None) or "utf-8"
 
 
-def setup(out) -> None:
-    """Called once a command starts: ``out`` writes trimmed lines to stdout, and every
-    rich Text wraps with the CJK rules (grader.ui.cjk)."""
-    from grader.ui import cjk
-
-    cjk.install()
+def setup(out, err=None) -> None:
+    """Called once a command starts: ``out`` (a grader.ui.term console) writes trimmed lines
+    to stdout."""
     if not isinstance(out.file, TrimmedStream):
         out.file = TrimmedStream(lambda: sys.stdout)
+
+
+_rich: dict[bool, object] = {}
+
+
+def rich_console(*, stderr: bool):
+    """The rich console of the grading screens (one per stream): stdout's writes trimmed
+    lines, and every rich Text wraps with the CJK rules (grader.ui.cjk)."""
+    if stderr not in _rich:
+        from rich.console import Console
+
+        from grader.ui import cjk
+
+        cjk.install()
+        console = Console(stderr=stderr, highlight=False)
+        if not stderr:
+            console.file = TrimmedStream(lambda: sys.stdout)
+        _rich[stderr] = console
+    return _rich[stderr]

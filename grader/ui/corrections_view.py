@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from rich import box
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from grader.bank.corrections import Correction
 from grader.ui.render import label
 from grader.ui.strings import t
+from grader.ui.term import Group, Table, Text, box
 
 
 def corrections_view(items: list[Correction], lang: str) -> Group:

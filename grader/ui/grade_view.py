@@ -22,7 +22,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from grader.ui.render import STATUS_STYLE, question_report
+from grader.ui.case_table import STATUS_STYLE, question_report
 from grader.ui.strings import t
 
 if TYPE_CHECKING:
@@ -186,3 +186,20 @@ def watch_summary(console: Console, result: QuestionResult, bank: Bank, lang: st
 
 def _printed(result: QuestionResult) -> bool:
     return any(c.status != "passed" and c.output.strip() for c in result.cases)
+
+
+def watch_screen(console: Console, result: QuestionResult, bank: Bank, lang: str, *, path, number: int, poll: bool) -> None:
+    """One regrade of `llamaprep watch`: the screen is cleared in a terminal; through a pipe
+    or into a file a rule separates the grades instead of escape codes."""
+    import time
+
+    if console.is_terminal:
+        console.clear()
+    else:
+        console.rule()
+    console.print(Text(t("watch.header", lang, path=path), style="bold"))
+    if poll:
+        console.print(Text(t("watch.polling", lang, seconds=1), style="dim"))
+    console.print(Text(t("watch.graded_at", lang, time=time.strftime("%H:%M:%S"), n=number), style="dim"))
+    console.print()
+    watch_summary(console, result, bank, lang)

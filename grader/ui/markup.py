@@ -1,4 +1,4 @@
-"""The little Markdown the bank's prompts use, rendered straight to rich objects.
+"""The little Markdown the bank's prompts use, rendered straight to grader.ui.term objects.
 
 Prompts and explanations use paragraphs, bullet lists ("- " or "* ", continuation lines
 indented), indented code lines, `inline code`, **bold** and *italic*.  rich.markdown would
@@ -9,10 +9,11 @@ that shows a question — more than the rest of `practice` together.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from grader.ui.term import Group, Table, Text
+
+RenderableType = Any
 
 # `code` first so that ** or * inside code stays literal.
 _INLINE = re.compile(r"`([^`]+)`|\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])")

@@ -11,12 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from rich.console import Group
-from rich.text import Text
-
 from grader.bank.schema import CodeQuestion
 from grader.ui.render import corrections_table, label, markdown, sources_text, topic_intro
 from grader.ui.strings import t
+from grader.ui.term import Group, Text
 
 
 def background(q: CodeQuestion, topic, lang: str) -> list:

@@ -6,17 +6,12 @@ import json
 import time
 from typing import Optional
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
 from grader.grading.marks import is_full_marks
 from grader.learner.mastery import ProgressSummary
 from grader.learner.progress import Activity, InterviewRecord
 from grader.ui.render import fmt_points
 from grader.ui.strings import t
+from grader.ui.term import Group, Table, Text, box, cell_len
 
 BAR_WIDTH = 20
 

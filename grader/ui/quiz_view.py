@@ -19,16 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Optional, TextIO
 
-from rich.console import Console, Group
-from rich.padding import Padding
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
 from grader.bank.schema import QuizQuestion
 from grader.learner.quiz import Answer, QuizScore, is_quit, judge, letters, parse_answer, shown_letter
 from grader.ui.render import claims_text, label, markdown, sources_text
 from grader.ui.strings import t
+from grader.ui.term import Console, Group, Padding, Panel, Table, Text
 
 Read = Callable[[str], Optional[str]]  # a prompt -> the line typed, None at the end of input
 

@@ -1,34 +1,18 @@
-"""Terminal rendering with rich: tables, questions, grade reports.  No grading logic here."""
+"""The pieces the question screens share (list's table, a topic's introduction, the source's
+claims beside the truth, sources), drawn with grader.ui.term.  No grading logic here."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
-from grader.bank.loader import Bank, Question
-from grader.bank.schema import CodeQuestion, Topic
 from grader.grading.marks import is_full_marks
-from grader.learner.progress import Best
 from grader.ui.strings import t
+from grader.ui.term import Panel, Table, Text, box, cell_len
 
 if TYPE_CHECKING:
-    from grader.grading.results import GradeReport, QuestionResult
-
-STATUS_STYLE = {
-    "passed": "bold green",
-    "failed": "bold red",
-    "error": "bold red",
-    "timeout": "bold yellow",
-    "forbidden": "bold magenta",
-    "crashed": "bold red",
-}
-
+    from grader.bank.loader import Bank, Question
+    from grader.bank.schema import Topic
+    from grader.learner.progress import Best
 
 def markdown(text: str):
     """The bank's prompts and explanations (a small Markdown subset, grader.ui.markup)."""
@@ -132,127 +116,3 @@ def sources_text(sources: list, lang: str) -> Text:
         text.append(s.title, style="")
         text.append(f"\n  {s.url}", style="blue")
     return text
-
-
-def question_view(q: Question, lang: str, hints_shown: int) -> Group:
-    parts: list = [Text(f"{q.title.get(lang)}  ({q.id})", style="bold")]
-    parts.append(markdown(q.prompt.get(lang)))
-    table = corrections_table(q, lang)
-    if table is not None:
-        parts.append(table)
-    if q.sources:
-        parts.append(sources_text(q.sources, lang))
-    if isinstance(q, CodeQuestion):
-        parts.append(Text.assemble((label("practice.signature", lang), "bold"), (q.signature, "cyan")))
-        if q.hints:
-            remaining = len(q.hints) - hints_shown
-            key = "practice.hints" if remaining > 0 else "practice.hints_done"
-            parts.append(Text(t(key, lang, remaining=remaining, total=len(q.hints), id=q.id), style="dim"))
-    return Group(*parts)
-
-
-def _details(case, lang: str, explained: set[str]) -> Text:
-    """A failed case's reason; a named mistake is explained at its first case only."""
-    from grader.report.reasons import case_reason
-
-    text = Text()
-    if case.status == "passed":
-        return text
-    if case.mistake and case.explanation:
-        if case.mistake in explained:
-            text.append(t("grade.mistake_again", lang, id=case.mistake), style="bold magenta")
-        else:
-            explained.add(case.mistake)
-            text.append(label("grade.mistake", lang, id=case.mistake), style="bold magenta")
-            text.append(case.explanation.get(lang) or case.explanation["en"])
-        text.append("\n")
-    description = (case.description_zh if lang == "zh" else None) or case.description
-    if not case.visible and description:
-        text.append(f"[{label('grade.hidden', lang)}{description}] ", style="dim")
-    text.append(case_reason(case, lang))
-    if case.visible and case.inputs:  # only a visible case carries its data
-        text.append(f"\n{label('grade.visible_inputs', lang)}{case.inputs}", style="dim")
-    if case.visible and case.expected:
-        text.append(f"\n{label('grade.visible_expected', lang)}{case.expected}", style="dim")
-    return text
-
-
-def question_report(result: QuestionResult, bank: Bank, lang: str, with_total: bool = True) -> Group:
-    q = bank.questions.get(result.id)
-    title = q.title.get(lang) if q else result.id
-    table = Table(title=f"{result.id} — {title}", box=box.SIMPLE_HEAVY, expand=True, title_justify="left")
-    table.add_column(t("col.case", lang), ratio=3, overflow="fold")
-    table.add_column(t("col.points", lang), justify="right", no_wrap=True)
-    table.add_column(t("col.status", lang), no_wrap=True)
-    table.add_column(t("col.details", lang), ratio=5, overflow="fold")
-    explained: set[str] = set()
-    for case in result.cases:
-        name = case.name_zh if lang == "zh" and case.name_zh else case.name
-        table.add_row(
-            name,
-            case_points(case.score, case.max_score),
-            Text(t(f"status.{case.status}", lang), style=STATUS_STYLE.get(case.status, "")),
-            _details(case, lang, explained),
-        )
-    parts: list = [table]
-    for case in result.cases:
-        if case.status != "passed" and case.output.strip():
-            parts.append(Text(t("grade.printed", lang, case=case.name), style="dim"))
-            parts.append(Text(case.output.rstrip()[:1200], style="dim"))
-            break
-    if with_total:
-        style = "bold green" if result.full_marks else "bold yellow"
-        parts.append(Text(f"{label('grade.total', lang)}{fmt_points(result.score)}/{fmt_points(result.max_score)}", style=style))
-    return Group(*parts)
-
-
-def case_points(score: float, max_score: float) -> str:
-    """A case's points with the same precision on both sides: 0.00/0.71, 0/1."""
-    if max_score == int(max_score) and score == int(score):
-        return f"{int(score)}/{int(max_score)}"
-    return f"{score:.2f}/{max_score:.2f}"
-
-
-def grade_report(console: Console, report: GradeReport, bank: Bank, lang: str) -> None:
-    for result in report.questions:
-        console.print(question_report(result, bank, lang))
-        console.print()
-    if len(report.questions) > 1:
-        style = "bold green" if report.full_marks else "bold yellow"
-        console.print(Text(f"{label('grade.total', lang)}{fmt_points(report.score)}/{fmt_points(report.max_score)}", style=style))
-    if not report.failures:  # otherwise the command ends with the grader's one-line failure
-        console.print(t("grade.full", lang) if report.full_marks else t("grade.lost", lang))
-
-
-def watch_screen(console: Console, result: QuestionResult, bank: Bank, lang: str, *, path, number: int, poll: bool) -> None:
-    """One regrade of `llamaprep watch`: the screen is cleared in a terminal; through a pipe
-    or into a file a rule separates the grades instead of escape codes."""
-    import time
-
-    if console.is_terminal:
-        console.clear()
-    else:
-        console.rule()
-    console.print(Text(t("watch.header", lang, path=path), style="bold"))
-    if poll:
-        console.print(Text(t("watch.polling", lang, seconds=1), style="dim"))
-    console.print(Text(t("watch.graded_at", lang, time=time.strftime("%H:%M:%S"), n=number), style="dim"))
-    console.print()
-    from grader.ui.grade_view import watch_summary  # it builds on this module
-
-    watch_summary(console, result, bank, lang)
-
-
-def print_solution(console: Console, reference, lang: str) -> None:
-    """The reference as plain lines, for copying: a title, then the code exactly as written
-    (no box, no wrapping; colours only in a terminal)."""
-    console.print(Text(t("solution.title", lang, id=reference.question), style="bold green"))
-    source = reference.source.rstrip("\n")
-    if console.is_terminal:
-        from rich.syntax import Syntax
-
-        code = Syntax(source, "python", theme="ansi_dark").highlight(source)
-        code.rstrip()
-    else:
-        code = Text(source)
-    console.print(code, soft_wrap=True, highlight=False, markup=False)

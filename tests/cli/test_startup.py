@@ -4,6 +4,7 @@ the command that runs (grader.ui.commands)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -32,7 +33,8 @@ except SystemExit:
     pass
 print("PROBE " + json.dumps({{"modules": sorted(sys.modules), "built": built}}), file=sys.stderr)
 """
-NEVER = ("torch", "numpy", "grader.grading.engine", "grader.sandbox")
+# rich.console alone is a third of the startup budget: these screens draw with grader.ui.term.
+NEVER = ("torch", "numpy", "grader.grading.engine", "grader.sandbox", "rich.console", "rich.table")
 
 
 def probe(argv: list[str], stdin: str = "") -> dict:
@@ -58,7 +60,7 @@ def probe(argv: list[str], stdin: str = "") -> dict:
         (["solution", QID], ""),
     ],
 )
-def test_commands_that_do_not_grade_never_import_torch(argv, stdin, tmp_path):
+def test_commands_that_do_not_grade_never_import_torch_or_rich(argv, stdin, tmp_path):
     found = probe([a.replace("{ws}", str(tmp_path)) for a in argv], stdin)
     heavy = [m for m in found["modules"] if m.split(".")[0] in NEVER or m.startswith(NEVER)]
     assert heavy == [], heavy
@@ -75,6 +77,31 @@ def test_the_command_list_and_typos_still_see_every_command():
     everything = probe(["--help"])["built"]
     assert len(everything) == len(app.registered_commands)
     assert len(probe(["lisst"])["built"]) == len(app.registered_commands)  # "did you mean 'list'?"
+
+
+def test_the_command_list_builds_no_parameters_but_completion_does():
+    """`llamaprep --help` lists names and help only (each command's parameters cost ~3 ms of
+    annotations); shell completion needs every parameter."""
+    from grader.ui.commands import keep_only_invoked
+
+    def registered():
+        import typer
+
+        app = typer.Typer()
+
+        @app.command(help="Show the bank.")
+        def shown(topic: str = "rope") -> None: ...
+
+        return app
+
+    app = registered()
+    keep_only_invoked(app, ["--help"])
+    (info,) = app.registered_commands
+    assert info.name == "shown" and info.help == "Show the bank."
+    assert list(inspect.signature(info.callback).parameters) == []
+    app = registered()
+    keep_only_invoked(app, [], completing=True)
+    assert list(inspect.signature(app.registered_commands[0].callback).parameters) == ["topic"]
 
 
 def test_the_command_is_the_first_word_that_is_no_option_or_its_value():

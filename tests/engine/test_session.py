@@ -1,6 +1,7 @@
 """A learner's day end to end, in English and Chinese; and the conveniences around it."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -135,7 +136,11 @@ def test_no_color_and_pipes_have_no_escape_codes():
     assert r.returncode == 0 and "\x1b[" not in r.stdout
     code = "import sys; sys.argv = ['llamaprep', 'list']; import cli; cli.out.force_terminal = True\ncli.app()"
     r = subprocess.run([sys.executable, "-c", code], env={**env, "COLUMNS": "80"}, capture_output=True, text=True, cwd=REPO)
-    assert "\x1b[3" not in r.stdout  # a terminal, but NO_COLOR: no colours
+    codes = re.findall(r"\x1b\[([0-9;]*)m", r.stdout)
+    assert "1" in codes  # a terminal: the headings are bold ...
+    assert not [c for c in codes if any(30 <= int(p) <= 49 for p in c.split(";") if p)]  # ... but NO_COLOR: no colours
+    r = subprocess.run([sys.executable, "-c", code], env={**env, "COLUMNS": "80", "NO_COLOR": ""}, capture_output=True, text=True, cwd=REPO)
+    assert "\x1b[36m" in r.stdout  # without NO_COLOR the ids are cyan
 
 
 @pytest.mark.parametrize(

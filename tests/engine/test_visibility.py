@@ -12,7 +12,7 @@ from grader.bank.schema import DEFAULT_TOLERANCES
 from grader.grading.compare import compare, excerpt, shapes
 from grader.grading.engine import grade_submissions
 from grader.grading.results import GradeReport
-from grader.ui.render import grade_report
+from grader.ui.grade_view import grade_report
 
 TOL = DEFAULT_TOLERANCES.__getitem__
 
@@ -51,7 +51,7 @@ def test_a_wrong_submission_sees_data_only_for_visible_cases(bank, zygote, tmp_p
     for case in hidden:
         assert case.status == "failed" and case.inputs == "" and case.expected == ""
     console = Console(record=True, width=200)
-    grade_report(console, GradeReport(questions=[result]), bank, "en")
+    grade_report(console, GradeReport(questions=[result]), bank, "en", verbose=True)
     text = console.export_text()
     assert text.count("expected: float32 (2, 5, 32)") == len(visible)
     assert "inputs: x: float32 (2, 5, 32)" in text
