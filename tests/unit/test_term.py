@@ -192,3 +192,11 @@ def test_text_keeps_its_spans_through_append_and_stylize():
     assert text.plain == "a bc"
     assert [(s.start, s.end, s.style) for s in text.spans] == [(1, 3, "red"), (3, 4, "cyan"), (0, 1, "dim")]
     assert text.styled(0, 4) == [("a", "bold dim"), (" b", "bold red"), ("c", "bold cyan")]
+
+
+def test_control_characters_never_reach_the_terminal():
+    """An escape in a file name or a carriage return in a bank's text would restyle the
+    terminal or overwrite the line; only the renderer's own styles are written."""
+    stream = io.StringIO()
+    Console(file=stream, width=60, force_terminal=True).print(Text.assemble(("wrote \x1b[2Jx\r.py\x07", "bold"), "\tok"))
+    assert stream.getvalue() == "\x1b[1mwrote [2Jx.py\x1b[0m\tok\n"

@@ -13,6 +13,12 @@ from grader.ui.term.style import RESET, sgr
 from grader.ui.term.text import Line, Text
 
 
+# Control characters in what is printed (an escape in a file name, a carriage return in an
+# external bank's text) would move the cursor or restyle the terminal: dropped, as rich
+# drops some of them.  Tabs and newlines stay.
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+
+
 class Console:
     def __init__(self, *, stderr: bool = False, file: Optional[TextIO] = None, width: Optional[int] = None,
                  force_terminal: Optional[bool] = None, highlight: bool = False):
@@ -71,9 +77,10 @@ class Console:
     def encode(self, line: Line, styles: Optional[tuple[bool, bool]] = None) -> str:
         on, colour = styles or self._styles()
         if not on:
-            return "".join(text for text, _ in line)
+            return "".join(text for text, _ in line).translate(_CONTROLS)
         out = []
         for text, style in line:
+            text = text.translate(_CONTROLS)
             code = sgr(style, colour) if style else ""
             out.append(f"{code}{text}{RESET}" if code else text)
         return "".join(out)
