@@ -207,6 +207,9 @@ class Plan:
         hints = typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
         self.fields = {f.name: Field(f, hints[f.name]) for f in dataclasses.fields(cls) if f.init}
         self.check = getattr(cls, "_check", None)
+        self.names = frozenset(self.fields)
+        # build: only fields holding models need work; the rest is copied as it is
+        self.nested = [(name, f.build) for name, f in self.fields.items() if f.build is not _same]
 
     def convert(self, data: Any, loc: Loc, errors: Errors) -> Any:
         if not isinstance(data, dict):
@@ -246,7 +249,12 @@ class Plan:
         return obj
 
     def build(self, data: dict) -> Any:
-        return self.build_from({name: f.build(data[name]) for name, f in self.fields.items()})
+        if data.keys() != self.names:  # not what dump wrote of this model (a damaged cache entry)
+            raise KeyError(f"{self.cls.__name__}: fields {sorted(data.keys() ^ self.names)}")
+        values = dict(data)
+        for name, build in self.nested:
+            values[name] = build(values[name])
+        return self.build_from(values)
 
 
 _PLANS: dict[type, Plan] = {}

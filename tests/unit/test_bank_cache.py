@@ -117,6 +117,27 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(small_bank, monkeypatch, damage)
     assert seen == []  # rebuilt by the load before
 
 
+@pytest.mark.parametrize("change", ["drop", "add", "nested"])
+def test_an_entry_with_other_fields_is_parsed_again_not_built_half(small_bank, monkeypatch, change):
+    """The cache builds without checks (its entries were checked when written): an entry whose
+    fields are not the model's, at any depth, is no question of the cache's."""
+    root, path = small_bank
+    first = load_bank([root], builtin=False)
+    cache = cache_path()
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    entry = data["files"][str(path)][3]
+    if change == "drop":
+        del entry["prompt"]
+    elif change == "add":
+        entry["extra"] = 1
+    else:
+        entry["title"]["fr"] = "titre"
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    seen = parses(monkeypatch)
+    assert load_bank([root], builtin=False).questions == first.questions
+    assert seen == [path.name]
+
+
 def test_a_cache_that_cannot_be_written_is_no_error(small_bank, monkeypatch, tmp_path):
     root, _ = small_bank
     blocker = tmp_path / "a-file"
