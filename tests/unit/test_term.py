@@ -200,3 +200,35 @@ def test_control_characters_never_reach_the_terminal():
     stream = io.StringIO()
     Console(file=stream, width=60, force_terminal=True).print(Text.assemble(("wrote \x1b[2Jx\r.py\x07", "bold"), "\tok"))
     assert stream.getvalue() == "\x1b[1mwrote [2Jx.py\x1b[0m\tok\n"
+
+
+def cell_styles(ansi: str) -> list[list[tuple[str, frozenset]]]:
+    """Each visible character of ``ansi`` with the SGR codes in force on it (spaces left out:
+    their style does not show)."""
+    out, codes = [], set()
+    for line in ansi.split("\n"):
+        row = []
+        for piece in re.split(r"(\x1b\[[0-9;]*m)", line):
+            if piece.startswith("\x1b["):
+                for code in piece[2:-1].split(";"):
+                    codes = set() if code in ("", "0") else codes | {code}
+            else:
+                row.extend((char, frozenset(codes)) for char in piece if char != " ")
+        out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=lambda r: r.__name__)
+def test_term_styles_every_character_as_rich_did(recipe, monkeypatch):
+    """Same colours as the old screens: a panel's title wears its border's style, as in rich."""
+    for var in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(var, raising=False)
+    cjk.install()
+    for width in (60, 80, 120):
+        if (recipe.__name__, width) in RICH_LOSES:
+            continue
+        ours = io.StringIO()
+        Console(file=ours, width=width, force_terminal=True).print(recipe(TERM, width))
+        theirs = io.StringIO()
+        RichConsole(width=width, file=theirs, force_terminal=True, color_system="standard").print(recipe(RICH, width))
+        assert cell_styles(ours.getvalue()) == cell_styles(theirs.getvalue()), (recipe.__name__, width)

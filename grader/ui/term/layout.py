@@ -105,7 +105,8 @@ class Panel(RichRenderable):
         rest = inner - cell_len(title)
         before = 1 if self.title_align == "left" else rest - 1 if self.title_align == "right" else rest // 2
         before = max(0, min(before, rest))
-        return [(t_left + horizontal * before, bs), (title, ""), (horizontal * (rest - before) + t_right, bs)]
+        # the title wears the border's style, as in rich (stylize_before(border_style))
+        return [(t_left + horizontal * before, bs), (title, bs), (horizontal * (rest - before) + t_right, bs)]
 
     def measure(self, width: int) -> tuple[int, int]:
         extra = 2 + self.pad_left + self.pad_right
