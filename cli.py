@@ -107,7 +107,7 @@ def _bank(extra: Optional[list[str]]) -> Bank:
 
 
 def _best(bank: Bank) -> dict:
-    from grader.learner.mastery import best_scores
+    from grader.learner.progress import best_scores
 
     try:
         return best_scores(bank=bank, progress=Progress())

@@ -135,12 +135,3 @@ def _code_progress(q, b: Optional[Best], hints: int) -> QuestionProgress:
     return QuestionProgress(q.id, "code", q.points, earned, b.attempts if b else 0, b.last if b else None, hints)
 
 
-def best_scores(*, bank: Bank, progress: Progress) -> dict[str, Best]:
-    """Best score per question for `list` and `practice`: graded attempts for code, and
-    for a quiz item its points once answered right (0 while only answered wrong)."""
-    scores = dict(progress.best())
-    for qid, record in progress.quiz_best().items():
-        q = bank.questions.get(qid)
-        if q is not None:
-            scores[qid] = Best(score=q.points if record.ever_correct else 0.0, max_score=q.points, attempts=record.answers, last=record.last)
-    return scores

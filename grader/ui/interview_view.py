@@ -256,8 +256,7 @@ def interview_command(
 
     from grader.learner import workspace as ws
     from grader.learner.interview import plan_interview
-    from grader.learner.mastery import best_scores
-    from grader.learner.progress import Progress, ProgressError
+    from grader.learner.progress import Progress, ProgressError, best_scores
     from grader.report.interview_md import interview_markdown
 
     progress = Progress()

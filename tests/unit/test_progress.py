@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from grader.learner.mastery import best_scores, summarize
-from grader.learner.progress import MIGRATIONS, Progress, ProgressError
+from grader.learner.mastery import summarize
+from grader.learner.progress import MIGRATIONS, Progress, ProgressError, best_scores
 
 # A writer that prints each record's number once its transaction has committed.
 WRITER = """
