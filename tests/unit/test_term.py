@@ -232,3 +232,10 @@ def test_term_styles_every_character_as_rich_did(recipe, monkeypatch):
         theirs = io.StringIO()
         RichConsole(width=width, file=theirs, force_terminal=True, color_system="standard").print(recipe(RICH, width))
         assert cell_styles(ours.getvalue()) == cell_styles(theirs.getvalue()), (recipe.__name__, width)
+
+
+def test_a_heading_cut_to_its_ellipsis_keeps_its_style():
+    """`progress --lang zh` at 60 columns cut the 提示 heading to a bare "…", no longer bold."""
+    assert Text("提示", "bold").lines(1, no_wrap=True, overflow="ellipsis") == [[("…", "bold")]]
+    spans = Text.assemble(("提", "cyan"), "示")
+    assert spans.lines(1, no_wrap=True, overflow="ellipsis") == [[("…", "cyan")]]

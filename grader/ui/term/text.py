@@ -153,7 +153,8 @@ class Text(RichRenderable):
         keep = crop(piece, width - 1 if overflow == "ellipsis" else width)
         line = self.styled(start, start + len(keep))
         if overflow == "ellipsis":
-            line.append(("…", line[-1][1] if line else ""))
+            # styled as the character it stands for, even when nothing before it fits (a heading cut to "…")
+            line.append(("…", line[-1][1] if line else self.styled(start, start + 1)[0][1]))
         return [line]
 
 
