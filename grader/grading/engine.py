@@ -421,7 +421,7 @@ def hidden_folders(bank: Bank, submission: Path) -> tuple[str, ...]:
     """Every bank's solutions/ folder, except one holding the submission itself (when
     validate grades a reference, its siblings are no secret)."""
     inside = submission.resolve()
-    folders = {str((root / "solutions").resolve()) for root in bank.roots.values()}
+    folders = {str((root / "solutions").resolve()) for root in set(bank.roots.values())}  # a root per question: resolve each once
     return tuple(sorted(f for f in folders if not inside.is_relative_to(f)))
 
 
@@ -456,6 +456,19 @@ def _grade_one(bank: Bank, zygote: Optional[Zygote], qid: str, path: Path, broke
     return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
 
 
+def grading_weight(bank: Bank, qid: str) -> tuple[float, int]:
+    """How long a question's grading is likely to take, to start the longest first: its
+    time budget (the bank's word for how heavy it is), then the size of its inputs."""
+    q = bank.questions.get(qid)
+    if not isinstance(q, CodeQuestion):
+        return (0.0, 0)
+    try:
+        size = sum(inputs.spec_elements(value) for case in q.grading.cases for value in case.args.values())
+    except Exception:  # noqa: BLE001 - a malformed spec is reported when the case is graded
+        size = 0
+    return (q.grading.question_time_limit, size)
+
+
 def grade_submissions(
     *, bank: Bank, targets: Iterable[tuple[str, Path]], zygote: Optional[Zygote] = None, jobs: Optional[int] = None
 ) -> GradeReport:
@@ -475,5 +488,5 @@ def grade_submissions(
         if failed:
             exc = failed[0]
             broken = reason("internal-error", type=type(exc).__name__, message=f"cannot start the grading sandbox: {exc}")
-        results = in_threads(lambda t: _grade_one(bank, z, *t, broken), targets, jobs)
+        results = in_threads(lambda t: _grade_one(bank, z, *t, broken), targets, jobs, first=lambda t: grading_weight(bank, t[0]))
     return GradeReport(questions=[r for r in results if r.failure is None], failures=[r for r in results if r.failure is not None])

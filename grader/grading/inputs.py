@@ -14,6 +14,7 @@ from one generator seeded per case, then cast, so they are identical on every ru
 
 from __future__ import annotations
 
+import math
 import zlib
 from typing import Any
 
@@ -63,6 +64,25 @@ def _shape(spec: Any) -> list[int]:
     if isinstance(spec, list) and all(isinstance(n, int) and n >= 0 for n in spec):
         return spec
     raise InputSpecError(f"shape must be a list of non-negative integers, got {spec!r}")
+
+
+def spec_elements(value: Any) -> int:
+    """How many elements ``value`` builds (0 for a plain value), without building it."""
+    if not is_tensor_spec(value):
+        return 0
+    kind = next(k for k in value if k in GENERATORS)
+    arg = value[kind]
+    if kind == "arange":
+        return len(range(*(arg if isinstance(arg, list) else [arg])))
+    if kind == "randperm":
+        return int(arg)
+    if kind == "tensor":
+        return _leaves(arg)
+    return math.prod(_shape(arg))
+
+
+def _leaves(nested: Any) -> int:
+    return sum(_leaves(v) for v in nested) if isinstance(nested, list) else 1
 
 
 def build_value(value: Any, gen: torch.Generator) -> Any:

@@ -9,10 +9,11 @@ would inherit torch's thread pool and the reference's code (grader.sandbox.zygot
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 if TYPE_CHECKING:
     from grader.sandbox.zygote import Zygote
@@ -45,16 +46,82 @@ def sandbox(zygote: Optional[Zygote] = None, *, failed: Optional[list[Exception]
         own.close()
 
 
-def in_threads(work: Callable[[T], R], items: Iterable[T], workers: Optional[int] = None) -> list[R]:
+def in_threads(
+    work: Callable[[T], R], items: Iterable[T], workers: Optional[int] = None, *, first: Optional[Callable[[T], Any]] = None
+) -> list[R]:
     """``work`` of each item on ``workers`` threads (default: one per core, never more than
-    items), results in the order of ``items``.  One worker, or no thread to be had: in this
-    thread.  ``work`` must not raise: each caller turns failures into results."""
+    items), results in the order of ``items``; this thread is one of them.  No other thread
+    to be had: all in this thread.  ``work`` must not raise: each caller turns failures into
+    results (a bug that raises anyway is re-raised here, after the other threads end).
+
+    ``first``: a weight; heavier items start first, so the longest gradings overlap the
+    many short ones instead of starting last and running alone at the end.
+
+    While the threads work, torch in this process computes on one thread: the threads and
+    the children are the parallelism, and torch's own pool of one thread per core beside
+    them only made the cores take turns (the reference of a 10240-token attention case
+    cost twice the CPU time on two threads, racing its own child)."""
     items = list(items)
+    order = list(range(len(items)))
+    if first is not None:
+        order.sort(key=lambda i: first(items[i]), reverse=True)  # stable: equal weights keep their order
+    results: list[Any] = [None] * len(items)
+    errors: list[BaseException] = []
+    queue = iter(order)
+    lock = threading.Lock()
+
+    def run() -> None:
+        while not errors:
+            with lock:
+                index = next(queue, None)
+            if index is None:
+                return
+            try:
+                results[index] = work(items[index])
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+                errors.append(exc)
+
     count = max(1, min(workers or os.cpu_count() or 1, len(items)))
-    if count > 1:
-        try:
-            with ThreadPoolExecutor(max_workers=count) as pool:
-                return list(pool.map(work, items))
-        except RuntimeError:  # can't start new thread: grade one at a time instead
-            pass
-    return [work(item) for item in items]
+    with torch_on_one_thread():
+        threads = []
+        for _ in range(count - 1):
+            thread = threading.Thread(target=run, name="llamaprep-grading", daemon=True)
+            try:
+                thread.start()
+            except RuntimeError:  # can't start new thread: fewer threads, down to this one
+                break
+            threads.append(thread)
+        run()
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+_threads_lock = threading.Lock()
+_threads_users = 0
+_threads_before = 0
+
+
+@contextmanager
+def torch_on_one_thread() -> Iterator[None]:
+    """torch's intra-op threads set to one until the outermost user leaves, then as they
+    were.  Only if this process has imported torch: gradings always have."""
+    global _threads_users, _threads_before
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    with _threads_lock:
+        if _threads_users == 0:
+            _threads_before = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _threads_users += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _threads_users -= 1
+            if _threads_users == 0:
+                torch.set_num_threads(_threads_before)

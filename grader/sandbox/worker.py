@@ -69,32 +69,43 @@ def _dotted(node: ast.AST) -> Optional[list[str]]:
     return None
 
 
-def find_banned(source: str, banned: list[str]) -> Optional[tuple[str, int]]:
-    """The first banned API the source names (resolving import aliases), with its line."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+def find_banned(source: str | ast.AST, banned: list[str]) -> Optional[tuple[str, int]]:
+    """The first banned API the source (or its parsed tree) names, resolving import
+    aliases, with its line.  One walk of the tree: every alias is known before a name is
+    looked up, wherever in the file its import stands."""
+    if not banned:
         return None
+    if isinstance(source, str):
+        try:
+            source = ast.parse(source)
+        except SyntaxError:
+            return None
+    wanted = frozenset(banned)
+    roots = {path.split(".")[0] for path in wanted}
     aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+    names: list[ast.AST] = []
+    for node in ast.walk(source):
+        if isinstance(node, (ast.Attribute, ast.Name)):
+            names.append(node)
+        elif isinstance(node, ast.Import):
             for a in node.names:
                 aliases[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
         elif isinstance(node, ast.ImportFrom) and node.module:
             for a in node.names:
                 full = f"{node.module}.{a.name}"
-                if full in banned:
+                if full in wanted:
                     return full, node.lineno
                 aliases[a.asname or a.name] = full
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Attribute, ast.Name)):
-            parts = _dotted(node)
-            if not parts:
-                continue
-            root = aliases.get(parts[0], parts[0])
-            full = ".".join([root] + parts[1:])
-            if full in banned:
-                return full, node.lineno
+    for node in names:
+        parts = _dotted(node)
+        if not parts:
+            continue
+        root = aliases.get(parts[0], parts[0])
+        if root.split(".")[0] not in roots:  # no banned path starts there
+            continue
+        full = ".".join([root] + parts[1:])
+        if full in wanted:
+            return full, node.lineno  # type: ignore[attr-defined]
     return None
 
 
@@ -137,9 +148,11 @@ def _is_memory_error(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and ("can't allocate memory" in text or "DefaultCPUAllocator" in text)
 
 
-def _forget_references() -> None:
+def forget_references() -> None:
     """Drop reference solutions this process inherited: a zygote forked after one was
-    loaded (a library caller's choice) must not hand it to the learner."""
+    loaded (a library caller's choice) must not hand it to the learner.  Run once in the
+    zygote before its first worker (it never loads one itself), so that every worker
+    starts without them instead of scanning the modules again (grader.sandbox.zygote)."""
     names = [n for n in sys.modules if n.startswith("llamaprep_solution_")]
     for name in names:
         del sys.modules[name]
@@ -177,12 +190,19 @@ class Worker:
         source = bytes(blobs[0]).decode("utf-8", errors="replace") if blobs else str(req.get("source", ""))
         source = source.removeprefix("\ufeff")
         self.stub_raises = frozenset((str(f), str(line)) for f, line in req.get("stub_raises", []))
-        hit = find_banned(source, banned)
+        # With banned names, parsed once: searched, then compiled from the same tree.
+        # Without, compiled from the text: compile() parses it faster than ast.parse does.
+        tree: Optional[ast.Module] = None
+        if banned:
+            try:
+                tree = ast.parse(source, self.filename)
+            except SyntaxError:
+                pass  # compile() below raises it again, as the learner's failure
+        hit = find_banned(tree, banned) if tree is not None else None
         if hit:
             return {"status": "forbidden", "reason": _reason("banned-api", name=hit[0], line=hit[1])}
         self.driver = drivers.DRIVERS[req.get("driver", "call")]
         install_bans(banned)
-        _forget_references()
         # The source came over the wire; tracebacks must not need to read the file.
         linecache.cache[self.filename] = (len(source), None, source.splitlines(True), self.filename)
         guard.install(protected=req.get("protected", []), workdir=req.get("workdir") or ".")
@@ -190,7 +210,7 @@ class Worker:
         module.__file__ = self.filename
         sys.modules["submission"] = module
         try:
-            code = compile(source, self.filename, "exec")
+            code = compile(tree if tree is not None else source, self.filename, "exec")
             exec(code, module.__dict__)
         except BaseException as exc:  # noqa: BLE001 - any failure of the learner's import is a result
             return self.failure(exc)
