@@ -239,3 +239,19 @@ def test_a_heading_cut_to_its_ellipsis_keeps_its_style():
     assert Text("提示", "bold").lines(1, no_wrap=True, overflow="ellipsis") == [[("…", "bold")]]
     spans = Text.assemble(("提", "cyan"), "示")
     assert spans.lines(1, no_wrap=True, overflow="ellipsis") == [[("…", "cyan")]]
+
+
+@pytest.mark.parametrize("width", range(60, 76))
+def test_a_folding_id_gives_way_before_a_score_is_cut(width):
+    """`list` between 60 and 75 columns (now that it keeps every column) cut a best score of
+    10/10 to "10/…": the id, which folds onto a second line and loses nothing, gives way first."""
+    t = term.Table(box=term.box.SIMPLE_HEAVY, pad_edge=True)
+    t.add_column("id", style="cyan", no_wrap=True, overflow="fold")
+    for heading in ("kind", "difficulty", "points", "best"):
+        t.add_column(heading, justify="right" if heading in ("points", "best") else "left", no_wrap=True, min_width=len(heading))
+    t.add_row("rope-frequencies", "code", "easy", "10", Text("10/10", style="green"))
+    t.add_row("rope-quiz-context-extension-methods", "quiz", "medium", "1", Text("1/1", style="green"))
+    lines = term_text(t, width)
+    assert lines[3].split()[-1] == "10/10", lines  # under the blank top, the heading and its rule
+    assert "".join(line.split()[0] for line in lines[4:-1]) == "rope-quiz-context-extension-methods", lines
+    assert all(cell_len(line) <= width for line in lines)

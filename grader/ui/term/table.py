@@ -132,7 +132,8 @@ class Table(RichRenderable):
     def _shrink(self, widths: list[int], ranges: list[tuple[int, int]], avail: int) -> None:
         """Narrow ``widths`` to ``avail``: the widest of the columns that may wrap give way
         first, down to the next widest, and so on (rich's order, so that screens look as they
-        did); if that is not enough, every column gives way evenly (cut or folded)."""
+        did), then the no_wrap columns that fold; if that is not enough, every column gives way
+        evenly (cut or folded)."""
         wrapping = [i for i, c in enumerate(self.columns) if not c.no_wrap and c.width is None]
         while sum(widths) > avail and wrapping:
             top = max(widths[i] for i in wrapping)
@@ -146,6 +147,12 @@ class Table(RichRenderable):
                 if excess <= 0:
                     break
                 widths[i] -= min(step, excess, widths[i] - 1)
+        # A no_wrap column that folds loses no text (list's id goes on two lines): it gives way
+        # next, down to its heading, so that the short columns after it (a score) are not cut.
+        for i, c in enumerate(self.columns):
+            if c.no_wrap and c.overflow == "fold" and c.width is None:
+                floor = max(1, c.min_width or 0, cell_len(c.header))
+                widths[i] -= max(0, min(sum(widths) - avail, widths[i] - floor))
         excess = sum(widths) - avail
         if excess > 0:
             left = len(widths)
