@@ -670,8 +670,8 @@ def new(
         fail(str(exc))
         return
     for path in paths:
-        out.print(f"wrote {path}")
-    out.print(f"Next: replace each TODO(author), then `llamaprep validate --bank {dirs[0]}` (it lists what is left).")
+        out.print(t("new.wrote", UI_LANG, path=path))
+    out.print(t("new.next", UI_LANG, bank=dirs[0]))
 
 
 @app.command(help=_h("help.export"))

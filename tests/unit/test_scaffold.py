@@ -65,6 +65,15 @@ def test_cli_new(tmp_path):
     assert again.exit_code == 2 and "exists already" in again.output and "Traceback" not in again.output
 
 
+def test_new_speaks_chinese_under_lang_zh(tmp_path):
+    from conftest import run_cli
+
+    made = run_cli(["--lang", "zh", "new", "swiglu-ffn", "--topic", "swiglu", "--bank", str(tmp_path / "b")], tmp_path)
+    text = made.stdout.decode()
+    assert made.returncode == 0, made.stderr.decode()
+    assert text.count("已写入") == 3 and "下一步" in text and "wrote" not in text and "Next" not in text
+
+
 def test_new_without_bank_scaffolds_into_the_current_folder(tmp_path, monkeypatch):
     """`llamaprep new ID --topic TOPIC` (README): no --bank and no $LLAMAPREP_BANK means here."""
     from typer.testing import CliRunner
