@@ -1,5 +1,6 @@
 """What every worker starts with, whatever the zygote was forked from: torch on one thread
-(the grading threads and the other children are the parallelism) and no reference module."""
+(the grading threads and the other children are the parallelism), no reference module, and
+glibc's malloc keeping a freed block of a few MiB for the next one (grader.sandbox.heap)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,27 @@ import torch as _torch
 _correct = rms_norm
 
 
+def _faults():
+    with open("/proc/self/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])  # minflt
+
+
 def rms_norm(*args, **kwargs):
     if _torch.get_num_threads() != 1:
         raise RuntimeError(f"torch runs on {_torch.get_num_threads()} threads in the worker")
     leaked = [name for name in _sys.modules if name.startswith("llamaprep_solution_")]
     if leaked:
         raise RuntimeError(f"the worker holds reference modules {leaked}")
+    _torch.ones(3 << 20)  # 12 MiB, freed at once
+    before = _faults()
+    _torch.ones(3 << 20)  # the same again: the freed block, not a fresh mapping of 3072 pages
+    if _faults() - before > 500:
+        raise RuntimeError(f"a freed 12 MiB block was mapped afresh ({_faults() - before} page faults)")
     return _correct(*args, **kwargs)
 '''
 
 
-def test_a_worker_computes_on_one_thread_and_holds_no_reference(bank, tmp_path):
+def test_a_worker_computes_on_one_thread_holds_no_reference_and_reuses_freed_blocks(bank, tmp_path):
     load_solution(bank.solution_path(QID), QID)  # loaded before the zygote forks: it must not reach the worker
     path = tmp_path / "rmsnorm_forward.py"
     path.write_text(CHECKED)

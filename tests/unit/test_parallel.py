@@ -1,9 +1,11 @@
 """The thread pool gradings share (grader.grading.parallel), the order it takes questions in,
-and the worker's search for banned names (grader.sandbox.worker.find_banned)."""
+malloc's thresholds (grader.sandbox.heap) and the worker's search for banned names
+(grader.sandbox.worker.find_banned)."""
 
 from __future__ import annotations
 
 import ast
+import platform
 import threading
 
 import pytest
@@ -12,6 +14,7 @@ import torch
 from grader.grading import inputs
 from grader.grading.engine import grading_weight
 from grader.grading.parallel import in_threads, torch_on_one_thread
+from grader.sandbox import heap
 from grader.sandbox.worker import find_banned
 
 
@@ -115,3 +118,9 @@ def test_find_banned_names_the_first_banned_api_and_its_line(source, found):
         return
     assert find_banned(tree, BANNED) == found  # the tree the worker compiles gives the same answer
     assert find_banned(tree, []) is None
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_malloc_thresholds_are_set_where_glibc_settles_them():
+    assert heap.settle()
+    assert heap.TRIM_THRESHOLD == 2 * heap.MMAP_THRESHOLD == 64 << 20
