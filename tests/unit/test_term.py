@@ -255,3 +255,29 @@ def test_a_folding_id_gives_way_before_a_score_is_cut(width):
     assert lines[3].split()[-1] == "10/10", lines  # under the blank top, the heading and its rule
     assert "".join(line.split()[0] for line in lines[4:-1]) == "rope-quiz-context-extension-methods", lines
     assert all(cell_len(line) <= width for line in lines)
+
+
+def test_exact_widths_too_wide_take_from_the_column_that_folds():
+    """Below 60 columns `list` gives exact widths that came to one cell more than the console;
+    the last column (the best score, 10/10) was cut to "10/…" — the folding id gives way."""
+    t = term.Table(box=term.box.SIMPLE_HEAVY, pad_edge=False)
+    t.add_column("id", style="cyan", overflow="fold", width=41)
+    t.add_column("points", justify="right", no_wrap=True, min_width=6, width=6)
+    t.add_column("best", justify="right", no_wrap=True, min_width=4, width=5)
+    t.add_row("rope-quiz-context-extension-methods-and-more", "10", Text("10/10", style="green"))
+    lines = term_text(t, 59)
+    assert lines[3].split()[-1] == "10/10", lines
+    assert "".join(line.split()[0] for line in lines[3:-1]) == "rope-quiz-context-extension-methods-and-more", lines
+    assert all(cell_len(line) <= 59 for line in lines)
+
+
+def test_an_exact_width_gives_back_its_spare_cells_before_anything_is_cut_or_folded():
+    """`list --lang zh` at 40 columns: the best column's exact width (its heading and one
+    more) has a spare cell, which goes before the id is folded."""
+    t = term.Table(box=term.box.SIMPLE_HEAVY, pad_edge=False)
+    t.add_column("编号", style="cyan", overflow="fold", width=20)
+    t.add_column("分值", justify="right", no_wrap=True, min_width=4, width=4)
+    t.add_column("最好成绩", justify="right", no_wrap=True, min_width=8, width=9)
+    t.add_row("rope-quiz-parameters", "1", Text("1/1", style="green"))
+    lines = term_text(t, 40)
+    assert lines[3].split() == ["rope-quiz-parameters", "1", "1/1"], lines

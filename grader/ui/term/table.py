@@ -130,10 +130,14 @@ class Table(RichRenderable):
         return widths
 
     def _shrink(self, widths: list[int], ranges: list[tuple[int, int]], avail: int) -> None:
-        """Narrow ``widths`` to ``avail``: the widest of the columns that may wrap give way
-        first, down to the next widest, and so on (rich's order, so that screens look as they
-        did), then the no_wrap columns that fold; if that is not enough, every column gives way
-        evenly (cut or folded)."""
+        """Narrow ``widths`` to ``avail``: an exact width gives back the cells its cells do not
+        use; then the widest of the columns that may wrap give way, down to the next widest,
+        and so on (rich's order, so that screens look as they did), then any other column that
+        folds; if that is not enough, every column gives way evenly (cut or folded)."""
+        for i, c in enumerate(self.columns):  # spare cells of an exact width cost nothing to give back
+            if c.width is not None:
+                used = max((measure(cell, avail)[1] for cell in self._cells(i)), default=0)
+                widths[i] -= max(0, min(sum(widths) - avail, widths[i] - max(1, used)))
         wrapping = [i for i, c in enumerate(self.columns) if not c.no_wrap and c.width is None]
         while sum(widths) > avail and wrapping:
             top = max(widths[i] for i in wrapping)
@@ -147,10 +151,10 @@ class Table(RichRenderable):
                 if excess <= 0:
                     break
                 widths[i] -= min(step, excess, widths[i] - 1)
-        # A no_wrap column that folds loses no text (list's id goes on two lines): it gives way
-        # next, down to its heading, so that the short columns after it (a score) are not cut.
+        # A column that folds loses no text (list's id goes on two lines), even one of an exact
+        # width: it gives way next, down to its heading, so that a short column (a score) is not cut.
         for i, c in enumerate(self.columns):
-            if c.no_wrap and c.overflow == "fold" and c.width is None:
+            if c.overflow == "fold":
                 floor = max(1, c.min_width or 0, cell_len(c.header))
                 widths[i] -= max(0, min(sum(widths) - avail, widths[i] - floor))
         excess = sum(widths) - avail
