@@ -257,27 +257,29 @@ def test_a_folding_id_gives_way_before_a_score_is_cut(width):
     assert all(cell_len(line) <= width for line in lines)
 
 
+def narrow_list(headings: tuple[str, str, str], widths: tuple[int, int, int], row: tuple[str, str, str], width: int) -> list[str]:
+    """`list` below 60 columns: id, points and best at exact widths, as the view gives them."""
+    t = term.Table(box=term.box.SIMPLE_HEAVY, pad_edge=False)
+    t.add_column(headings[0], style="cyan", overflow="fold", width=widths[0])
+    for heading, exact in zip(headings[1:], widths[1:]):
+        t.add_column(heading, justify="right", no_wrap=True, min_width=cell_len(heading), width=exact)
+    t.add_row(row[0], row[1], Text(row[2], style="green"))
+    lines = term_text(t, width)
+    assert all(cell_len(line) <= width for line in lines)
+    return lines
+
+
 def test_exact_widths_too_wide_take_from_the_column_that_folds():
     """Below 60 columns `list` gives exact widths that came to one cell more than the console;
     the last column (the best score, 10/10) was cut to "10/…" — the folding id gives way."""
-    t = term.Table(box=term.box.SIMPLE_HEAVY, pad_edge=False)
-    t.add_column("id", style="cyan", overflow="fold", width=41)
-    t.add_column("points", justify="right", no_wrap=True, min_width=6, width=6)
-    t.add_column("best", justify="right", no_wrap=True, min_width=4, width=5)
-    t.add_row("rope-quiz-context-extension-methods-and-more", "10", Text("10/10", style="green"))
-    lines = term_text(t, 59)
-    assert lines[3].split()[-1] == "10/10", lines
-    assert "".join(line.split()[0] for line in lines[3:-1]) == "rope-quiz-context-extension-methods-and-more", lines
-    assert all(cell_len(line) <= 59 for line in lines)
+    qid = "rope-quiz-context-extension-methods-and-more"
+    lines = narrow_list(("id", "points", "best"), (41, 6, 5), (qid, "10", "10/10"), 59)
+    assert lines[3].split()[-1] == "10/10", lines  # under the blank top, the heading and its rule
+    assert "".join(line.split()[0] for line in lines[3:-1]) == qid, lines
 
 
 def test_an_exact_width_gives_back_its_spare_cells_before_anything_is_cut_or_folded():
     """`list --lang zh` at 40 columns: the best column's exact width (its heading and one
     more) has a spare cell, which goes before the id is folded."""
-    t = term.Table(box=term.box.SIMPLE_HEAVY, pad_edge=False)
-    t.add_column("编号", style="cyan", overflow="fold", width=20)
-    t.add_column("分值", justify="right", no_wrap=True, min_width=4, width=4)
-    t.add_column("最好成绩", justify="right", no_wrap=True, min_width=8, width=9)
-    t.add_row("rope-quiz-parameters", "1", Text("1/1", style="green"))
-    lines = term_text(t, 40)
+    lines = narrow_list(("编号", "分值", "最好成绩"), (20, 4, 9), ("rope-quiz-parameters", "1", "1/1"), 40)
     assert lines[3].split() == ["rope-quiz-parameters", "1", "1/1"], lines
