@@ -50,7 +50,14 @@ def rich_err():
 
     return rich_console(stderr=True)
 
-Lang = Annotated[Optional[str], typer.Option("--lang", help=_h("help.opt.lang"))]
+def _known_lang(value: Optional[str]) -> Optional[str]:
+    """--lang fr is an error, not English in silence (en_US, zh_CN and the like are fine)."""
+    if value is not None and not value.lower().startswith(("en", "zh")):
+        fail(t("err.lang", UI_LANG, value=value))
+    return value
+
+
+Lang = Annotated[Optional[str], typer.Option("--lang", help=_h("help.opt.lang"), callback=_known_lang)]
 Workspace = Annotated[Optional[str], typer.Option("--workspace", help=_h("help.opt.workspace"))]
 Banks = Annotated[Optional[list[str]], typer.Option("--bank", help=_h("help.opt.bank"))]
 QuestionId = Annotated[str, typer.Argument(help=_h("help.arg.id"), autocompletion=completion.question_ids)]
@@ -147,8 +154,9 @@ def _did_you_mean(name: str, choices, lng: str) -> str:
 
 
 def _unknown(key: str, name: str, bank: Bank, lng: str) -> None:
-    """Fails with ``key``'s message about ``name`` and the ids or topics it may be a typo of."""
-    choices = [*bank.questions, *bank.topic_names()]
+    """Fails with ``key``'s message about ``name`` and the ids (or topics, where a topic is
+    taken) it may be a typo of."""
+    choices = [*bank.questions, *([] if key == "err.unknown_id" else bank.topic_names())]
     fail(t(key, lng, id=name, name=name) + _did_you_mean(name, choices, lng), lang=lng)
 
 
@@ -513,17 +521,20 @@ def quiz(
 
 @app.command(help=_h("help.corrections"))
 def corrections(
-    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic"), autocompletion=completion.topics)] = None,
+    topic: Annotated[Optional[str], typer.Argument(help=_h("help.arg.topic_or_claim"), autocompletion=completion.topics)] = None,
     lang: Lang = None,
     bank: Banks = None,
 ) -> None:
     from grader.bank.corrections import collect
+    from grader.bank.schema import MYTH_IDS
     from grader.ui.corrections_view import corrections_view
 
     lng = resolve_lang(lang)
     b = _bank(bank)
-    _check_topic(b, topic, lng)
-    items = collect(b, topic)
+    claim = topic.upper() if topic is not None and topic.upper() in MYTH_IDS else None  # `corrections S7`
+    if claim is None:
+        _check_topic(b, topic, lng)
+    items = [c for c in collect(b) if c.myth == claim] if claim else collect(b, topic)
     if not items:
         out.print(t("corrections.none", lng, topic=topic))
         return

@@ -28,6 +28,7 @@ TEXT = {
         "unanswered": "Not reached: {ids}",
         "study": "What to study next",
         "study_none": "Nothing missed: try a longer interview or another topic.",
+        "study_unanswered": "No question was answered: nothing to review yet.",
         "correction": "`llamaprep corrections` — claim {target} of the source (missed in {because})",
         "practice": "`llamaprep practice {target}` — {title}",
         "quiz": "`llamaprep quiz {target}` — {title}",
@@ -48,6 +49,7 @@ TEXT = {
         "unanswered": "未答到：{ids}",
         "study": "接下来该复习什么",
         "study_none": "没有答错的题：试试更长的面试或别的主题。",
+        "study_unanswered": "一道题也没有作答：还没有可复习的内容。",
         "correction": "`llamaprep corrections`：原文的说法 {target}（在 {because} 中答错）",
         "practice": "`llamaprep practice {target}`：{title}",
         "quiz": "`llamaprep quiz {target}`：{title}",
@@ -102,7 +104,7 @@ def interview_markdown(report: InterviewReport, bank: Bank, lang: str = "en") ->
         lines += [s["unanswered"].format(ids=", ".join(f"`{q}`" for q in missing)), ""]
     lines += [f"## {s['study']}", ""]
     if not report.study:
-        lines.append(s["study_none"])
+        lines.append(s["study_none"] if answered else s["study_unanswered"])
     for item in report.study:
         lines.append("- " + s[item.kind].format(target=item.target, because=item.because, title=_cell(title(item.target))))
     return "\n".join(lines).rstrip() + "\n"

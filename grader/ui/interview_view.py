@@ -219,7 +219,8 @@ def report_view(report: InterviewReport, bank: Bank, lang: str) -> Group:
         parts.append(markdown(q.explanation.get(lang)))
     parts.append(Text(t("interview.study", lang), style="bold"))
     if not report.study:
-        parts.append(Text("  " + t("interview.study_none", lang)))
+        answered = report.concept or report.coding
+        parts.append(Text("  " + t("interview.study_none" if answered else "interview.study_unanswered", lang)))
     for item in report.study:
         parts.append(Text("  • " + t(f"interview.study_{item.kind}", lang, target=item.target, because=item.because)))
     return Group(*parts)

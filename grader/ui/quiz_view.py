@@ -66,6 +66,11 @@ def _indent(renderable) -> Padding:
 
 
 def terminal_reader(console: Console) -> Read:
+    try:  # line editing for input(): arrow keys move instead of typing ^[[D into the answer
+        import readline  # noqa: F401
+    except ImportError:  # not every Python has it
+        pass
+
     def read(prompt: str) -> Optional[str]:
         try:
             return console.input(prompt)

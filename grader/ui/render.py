@@ -37,8 +37,9 @@ def question_table(bank: Bank, questions: list[Question], best: dict[str, Best],
     show_topic = width >= 100
     table = Table(title=t("list.title", lang), box=box.SIMPLE_HEAVY, expand=False, pad_edge=width >= 60)
     narrow = width < 60  # kind and difficulty give way; a long id folds rather than being cut
-    # narrow: the id takes what the points and best leave (exact widths: rich would share it out)
-    id_width = width - max(3, cell_len(t("col.points", lang))) - max(5, cell_len(t("col.best", lang)) + 1) - 7 if narrow else None
+    # narrow: the id takes what the points and best leave (exact widths, or the table shares it
+    # out and cuts the scores); 8 = two edges, two dividers and four cells of padding
+    id_width = width - max(3, cell_len(t("col.points", lang))) - max(5, cell_len(t("col.best", lang))) - 8 if narrow else None
     table.add_column(t("col.id", lang), style="cyan", no_wrap=not narrow, overflow="fold", width=id_width)
     if show_topic:
         table.add_column(t("col.topic", lang))
@@ -49,7 +50,7 @@ def question_table(bank: Bank, questions: list[Question], best: dict[str, Best],
     for key, justify in shown:
         heading = t(key, lang)
         # narrow: exact widths, or rich shares the width out and cuts the scores
-        exact = {"col.points": max(3, cell_len(heading)), "col.best": max(5, cell_len(heading) + 1)}.get(key) if narrow else None
+        exact = {"col.points": max(3, cell_len(heading)), "col.best": max(5, cell_len(heading))}.get(key) if narrow else None
         table.add_column(heading, justify=justify, no_wrap=True, min_width=cell_len(heading), width=exact)
     if show_title:
         table.add_column(t("col.title", lang), overflow="fold")

@@ -86,6 +86,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "原文的错误说法（S1-S14）与更正对照，附参考来源。",
     },
     "corrections.none": {"en": "No corrections for {topic}.", "zh": "{topic} 没有更正条目。"},
+    "help.arg.topic_or_claim": {"en": "Only this topic (rope, rmsnorm, gqa, llama) or claim (S1-S14).",
+                                "zh": "只看这个主题（rope、rmsnorm、gqa、llama）或这条说法（S1-S14）。"},
     "warning.prefix": {"en": "warning", "zh": "警告"},
     # quiz
     "quiz.none": {"en": "No quiz questions match.", "zh": "没有匹配的测验题。"},
@@ -146,11 +148,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # solution
     "solution.title": {"en": "Reference solution of {id}", "zh": "{id} 的参考答案"},
     "solution.locked": {"en": "the reference of {id} opens once you have full marks ({score}); use --force to see it anyway",
-                        "zh": "获得满分后才能查看 {id} 的参考答案（目前 {score}）；用 --force 强制查看"},
+                        "zh": "获得满分后才能查看 {id} 的参考答案（目前：{score}）；用 --force 强制查看"},
     "solution.never": {"en": "not graded yet", "zh": "尚未评分"},
     "solution.not_code": {"en": "{id} is a quiz question: `llamaprep quiz {topic}` explains its answer",
                           "zh": "{id} 是测验题：运行 `llamaprep quiz {topic}` 查看答案解析"},
     # errors of the commands
+    "err.lang": {"en": "unknown --lang {value!r}; use en or zh", "zh": "未知的 --lang {value!r}；可选：en、zh"},
     "err.unknown_id": {"en": "unknown question id {id!r} (see `llamaprep list`)", "zh": "未知的题目编号 {id!r}（见 `llamaprep list`）"},
     "err.unknown_topic": {"en": "unknown topic {topic!r}; topics: {topics}", "zh": "未知的主题 {topic!r}；可选主题：{topics}"},
     "err.unknown_name": {"en": "unknown topic or question {name!r} (see `llamaprep list`)",
@@ -304,6 +307,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "interview.answer_was": {"en": "the answer is {letter}. {choice}", "zh": "正确答案是 {letter}。{choice}"},
     "interview.study": {"en": "What to study next:", "zh": "接下来该复习什么："},
     "interview.study_none": {"en": "Nothing missed: try a longer interview or another topic.", "zh": "没有答错的题：试试更长的面试或别的主题。"},
+    "interview.study_unanswered": {"en": "No question was answered: nothing to review yet.", "zh": "一道题也没有作答：还没有可复习的内容。"},
     "interview.study_correction": {"en": "`llamaprep corrections`: claim {target} of the source (missed in {because})",
                                    "zh": "`llamaprep corrections`：原文的说法 {target}（在 {because} 中答错）"},
     "interview.study_practice": {"en": "`llamaprep practice {target}`: write it again", "zh": "`llamaprep practice {target}`：再写一遍"},

@@ -54,3 +54,15 @@ def test_cli_unknown_topic_is_exit_2():
     result = runner.invoke(app, ["corrections", "transformers"])
     assert result.exit_code == 2
     assert "transformers" in result.output
+
+
+def test_cli_shows_one_claim_by_its_id():
+    result = runner.invoke(app, ["corrections", "s7"])
+    assert result.exit_code == 0, result.output
+    assert "S7 · rmsnorm" in result.output and "S6 ·" not in result.output and "S8 ·" not in result.output
+
+
+def test_cli_unknown_lang_is_exit_2_with_one_line():
+    for argv in (["corrections", "--lang", "fr"], ["--lang", "fr", "list"]):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 2 and "unknown --lang 'fr'; use en or zh" in result.output, result.output

@@ -191,6 +191,18 @@ def test_ctrl_c_still_writes_the_partial_report(bank, tmp_path):
     assert not stored.finished and len(json.loads(stored.report)["concept"]) == 1
 
 
+def test_ctrl_c_before_any_answer_says_nothing_was_answered_not_nothing_missed(bank, tmp_path):
+    clock = FakeClock()
+    stream = io.StringIO()
+    report_md = tmp_path / "empty.md"
+    code = interview_command(bank=bank, topics=["rmsnorm"], minutes=30, seed=5, codes={}, report_path=report_md, fmt="table",
+                             lang="en", workspace=tmp_path / "ws", console=Console(file=stream, width=80), err=Console(file=io.StringIO()),
+                             clock=clock, lines=ScriptedLines(clock, [KeyboardInterrupt()]))
+    assert code == 130
+    for text in (stream.getvalue(), report_md.read_text(encoding="utf-8")):
+        assert "No question was answered" in text and "Nothing missed" not in text
+
+
 @pytest.mark.parametrize("lang, heading, screen_words", [("en", "# Mock interview", "Interview report"), ("zh", "# 模拟面试", "面试报告")])
 def test_both_languages(bank, tmp_path, lang, heading, screen_words):
     clock = FakeClock()

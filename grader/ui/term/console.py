@@ -12,7 +12,6 @@ from typing import Any, Optional, TextIO
 from grader.ui.term.style import RESET, sgr
 from grader.ui.term.text import Line, Text
 
-
 # Control characters in what is printed (an escape in a file name, a carriage return in an
 # external bank's text) would move the cursor or restyle the terminal: dropped, as rich
 # drops some of them.  Tabs and newlines stay.
