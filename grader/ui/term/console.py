@@ -5,6 +5,7 @@ turns styles off), rich's Console's conventions."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from typing import Any, Optional, TextIO
@@ -15,7 +16,11 @@ from grader.ui.term.text import Line, Text
 # Control characters in what is printed (an escape in a file name, a carriage return in an
 # external bank's text) would move the cursor or restyle the terminal: dropped, as rich
 # drops some of them.  Tabs and newlines stay.
-_CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return text if text.isprintable() or not _CONTROLS.search(text) else _CONTROLS.sub("", text)
 
 
 class Console:
@@ -76,10 +81,10 @@ class Console:
     def encode(self, line: Line, styles: Optional[tuple[bool, bool]] = None) -> str:
         on, colour = styles or self._styles()
         if not on:
-            return "".join(text for text, _ in line).translate(_CONTROLS)
+            return _printable("".join(text for text, _ in line))
         out = []
         for text, style in line:
-            text = text.translate(_CONTROLS)
+            text = _printable(text)
             code = sgr(style, colour) if style else ""
             out.append(f"{code}{text}{RESET}" if code else text)
         return "".join(out)
