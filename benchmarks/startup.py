@@ -56,8 +56,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "LLAMAPREP_HOME": os.path.join(tmp, "home"), "COLUMNS": "80"}
-        env.pop("LLAMAPREP_BANK", None)
+        # A fresh home: the data directory is found as for any user (no LLAMAPREP_HOME)
+        env = {**os.environ, "HOME": os.path.join(tmp, "home"), "COLUMNS": "80"}
+        for var in ("LLAMAPREP_BANK", "LLAMAPREP_HOME", "XDG_DATA_HOME"):
+            env.pop(var, None)
         # pip writes every module's bytecode when it installs; a checkout gets it on the warm-up
         # run below unless this is set (it was, on the machine these figures were first taken on)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
