@@ -91,6 +91,8 @@ class Text(RichRenderable):
         """Segments of ``plain[start:end]`` with the styles that cover each piece."""
         if start >= end:
             return []
+        if not self.spans:
+            return [(self.plain[start:end], self.style)]
         cuts = {start, end}
         for a, b, _ in self.spans:
             if start < a < end:
