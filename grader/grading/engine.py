@@ -9,6 +9,7 @@ computed (grader.sandbox.zygote).
 from __future__ import annotations
 
 import importlib.util
+import os
 import signal
 import sys
 import threading
@@ -29,6 +30,7 @@ from grader.grading.clock import BACKSTOP, CallClock, Overrun
 from grader.grading.compare import difference, excerpt, shapes
 from grader.grading.dtypes import accepted_dtypes
 from grader.grading.parallel import in_threads, sandbox
+from grader.grading.prestart import Prestart
 from grader.grading.reasons import CHILD_CODES, Reason, ReasonError, not_gradable, reason, sanitize
 from grader.grading.results import CaseResult, GradeReport, QuestionResult, is_full_marks
 from grader.grading.source import read_source
@@ -102,6 +104,8 @@ class Session:
         self.budget = question.grading.question_time_limit
         self.wall_budget = BACKSTOP * question.grading.question_time_limit
         self.out_offset = 0
+        self.paused = False  # loaded early and stopped until the first call
+        self.early_failure: Optional[Outcome] = None  # a worker that could not be started early
 
     # -- lifecycle
     def _limits(self, phase: str) -> tuple[float, float, tuple[bool, bool]]:
@@ -113,7 +117,8 @@ class Session:
         capped = (self.budget < g.time_limit, self.wall_budget < BACKSTOP * g.time_limit)
         return max(0.0, min(g.time_limit, self.budget)), max(0.0, min(BACKSTOP * g.time_limit, self.wall_budget)), capped
 
-    def _start(self) -> Optional[Outcome]:
+    def _spawn(self) -> tuple[dict, list[bytes]]:
+        """A fresh worker, and the load request for it."""
         g = self.q.grading
         cpu_cap = g.load_time_limit + g.question_time_limit + 1  # the kernel's limit: a backstop behind ours
         # The hidden folders are left out of the worker's Landlock rules even where they sit
@@ -130,13 +135,40 @@ class Session:
             "protected": list(self.protected),
             "workdir": str(self.worker.workdir),
         }
-        outcome = self._exchange(request, [self.source.encode("utf-8", errors="replace")], phase="load")
+        return request, [self.source.encode("utf-8", errors="replace")]
+
+    def start_early(self) -> None:
+        """Start the worker and load the file now, before the first call, exactly as that
+        call would (the same clock, the same verdicts: grader.grading.prestart starts the
+        next questions' workers while others are graded); then hold the worker stopped until
+        the first call, so that threads its file started use no CPU while it waits its turn."""
+        if self.load_failure is not None or self.worker is not None:
+            return
+        try:
+            if self._start() is None and self.worker is not None:
+                self._signal(signal.SIGSTOP)
+                self.paused = True
+        except SandboxError as exc:  # the first call's outcome, as if it had spawned
+            self.worker = None
+            self.early_failure = _spawn_failure(exc)
+
+    def _signal(self, sig: int) -> None:
+        assert self.worker is not None
+        try:
+            os.killpg(self.worker.pid, sig)  # the worker leads its own process group
+        except (ProcessLookupError, PermissionError):
+            pass  # it ended meanwhile: its first call finds out how
+
+    def _start(self) -> Optional[Outcome]:
+        request, blobs = self._spawn()
+        outcome = self._exchange(request, blobs, phase="load")
         if outcome.kind != "ok":
             self.load_failure = outcome
             self.stop()
         return self.load_failure
 
     def stop(self) -> None:
+        self.paused = False  # SIGKILL ends a stopped process too
         if self.worker is not None:
             self.worker.release()  # a no-op after stop() collected a crash
             self.worker.remove()
@@ -220,21 +252,31 @@ class Session:
             return self.load_failure
         if self.budget <= 0 or self.wall_budget <= 0:
             return Outcome("timeout", reason("time-used-up", limit_s=self.q.grading.question_time_limit))
+        if self.early_failure is not None:
+            failure, self.early_failure = self.early_failure, None
+            return failure  # this case's, as a spawn failing here would be; the next case tries again
         try:
             if self.worker is None and self._start() is not None:
                 return self.load_failure  # type: ignore[return-value]
-        except SpawnError as exc:  # out of processes, files or memory: this case, not the run
-            self.worker = None
-            return Outcome("crashed", reason("spawn-failed", detail=sanitize(exc, 200)))
         except SandboxError as exc:
             self.worker = None
-            return Outcome("crashed", reason("sandbox-lost", detail=sanitize(exc)))
+            return _spawn_failure(exc)
+        if self.paused and self.worker is not None:
+            self.paused = False
+            self._signal(signal.SIGCONT)
         blobs: list[bytes] = []
         tree = wire.encode(values, blobs)
         outcome = self._exchange({"op": "call", "names": names, "args": tree}, blobs, "call", meanwhile)
         if outcome.kind in ("timeout", "crashed", "memory"):
             self.stop()  # a fresh child for the next case
         return outcome
+
+
+def _spawn_failure(exc: SandboxError) -> Outcome:
+    """What a case comes to when its worker could not be started."""
+    if isinstance(exc, SpawnError):  # out of processes, files or memory: this case, not the run
+        return Outcome("crashed", reason("spawn-failed", detail=sanitize(exc, 200)))
+    return Outcome("crashed", reason("sandbox-lost", detail=sanitize(exc)))
 
 
 def exit_reason(info: ExitInfo) -> Reason:
@@ -395,30 +437,42 @@ class QuestionBroken(Exception):
         self.reason = why
 
 
-def grade_question(*, question: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote) -> QuestionResult:
+def grade_question(
+    *, question: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote, session: Optional[Session] = None
+) -> QuestionResult:
     """Grade one file for one code question.  Never raises: what the submission did is in
     its cases; what stopped the grader (a broken reference, a failure of its own) is the
-    result's ``failure``."""
+    result's ``failure``.  ``session``: one made for this file and question, maybe started
+    early (grader.grading.prestart); stopped here in any case."""
     started = time.monotonic()
     try:
-        result = _grade_question(question, submission, bank, zygote)
+        result = _grade_question(question, submission, bank, zygote, session)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure becomes a result, marked as such
         result = failed_result(question, submission, reason("internal-error", type=type(exc).__name__, message=str(exc)))
+    finally:
+        if session is not None:
+            session.stop()  # a no-op once graded; a worker started early for a question that failed before its cases
     result.seconds = time.monotonic() - started
     return result
 
 
-def _grade_question(q: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote) -> QuestionResult:
+def new_session(bank: Bank, zygote: Zygote, q: CodeQuestion, submission: Path) -> Session:
+    """The session for one file and question (OSError: the file cannot be read)."""
+    return Session(zygote, q, submission, protected=hidden_folders(bank, submission), stub_raises=stub_raises(bank.stub_path(q.id)))
+
+
+def _grade_question(q: CodeQuestion, submission: Path, bank: Bank, zygote: Zygote, session: Optional[Session] = None) -> QuestionResult:
     result = QuestionResult(id=q.id, score=0.0, max_score=q.points, file=str(submission))
     try:
         solution = load_solution(bank.solution_path(q.id), q.id)
     except Exception as exc:  # noqa: BLE001 - a broken bank becomes a result
         return failed_result(q, submission, reason("reference-unloadable", type=type(exc).__name__, message=str(exc)))
     points = _case_points(q)
-    try:
-        session = Session(zygote, q, submission, protected=hidden_folders(bank, submission), stub_raises=stub_raises(bank.stub_path(q.id)))
-    except OSError as exc:  # the learner's file: unreadable is the submission's failure
-        return missing_file_result(q, submission, reason("unreadable-file", path=str(submission), error=exc.strerror or str(exc)))
+    if session is None:
+        try:
+            session = new_session(bank, zygote, q, submission)
+        except OSError as exc:  # the learner's file: unreadable is the submission's failure
+            return missing_file_result(q, submission, reason("unreadable-file", path=str(submission), error=exc.strerror or str(exc)))
     items: list[tuple[Any, float]] = list(zip(q.grading.cases, points)) + list(zip(q.grading.properties, points[len(q.grading.cases):]))
     try:
         for item, pts in items:
@@ -467,7 +521,9 @@ def failed_result(question: Any, path: Path, failure: Reason) -> QuestionResult:
     return result
 
 
-def _grade_one(bank: Bank, zygote: Optional[Zygote], qid: str, path: Path, broken: Optional[Reason] = None) -> QuestionResult:
+def _grade_one(
+    bank: Bank, zygote: Optional[Zygote], qid: str, path: Path, broken: Optional[Reason] = None, *, session: Optional[Session] = None
+) -> QuestionResult:
     q = bank.questions.get(qid)
     if q is None:
         return failed_result(qid, path, reason("unknown-question", id=qid))
@@ -475,7 +531,7 @@ def _grade_one(bank: Bank, zygote: Optional[Zygote], qid: str, path: Path, broke
         return failed_result(q, path, not_gradable(q) or reason("internal-error", type="TypeError", message=f"{qid} is no code question"))
     if broken is not None or zygote is None:
         return failed_result(q, path, broken or reason("internal-error", type="SandboxError", message="no sandbox"))
-    return grade_question(question=q, submission=path, bank=bank, zygote=zygote)
+    return grade_question(question=q, submission=path, bank=bank, zygote=zygote, session=session)
 
 
 def grading_weight(bank: Bank, qid: str) -> tuple[float, int]:
@@ -501,14 +557,33 @@ def grade_submissions(
     no sandbox) ends up in ``report.failures`` with the reason, and counts for nobody.
 
     Questions are graded on ``jobs`` threads (default: one per core): while one waits for
-    its child, another computes references, so both cores stay busy.  Results keep the
-    order of ``targets``.
+    its child, another computes references, so both cores stay busy.  The heaviest start
+    first (``grading_weight``), and the next questions' workers start while others are
+    graded (grader.grading.prestart).  Results keep the order of ``targets``.
     """
+    targets = list(targets)
+    order = sorted(range(len(targets)), key=lambda i: grading_weight(bank, targets[i][0]), reverse=True)  # stable
     failed: list[Exception] = []  # no fork, no socket: the grader's resources, not the submission
     with sandbox(zygote, failed=failed) as z:
         broken: Optional[Reason] = None
         if failed:
             exc = failed[0]
             broken = reason("internal-error", type=type(exc).__name__, message=f"cannot start the grading sandbox: {exc}")
-        results = in_threads(lambda t: _grade_one(bank, z, *t, broken), targets, jobs, first=lambda t: grading_weight(bank, t[0]))
+
+        def early(k: int) -> Optional[Session]:
+            qid, path = targets[order[k]]
+            q = bank.questions.get(qid)
+            if z is None or broken is not None or not isinstance(q, CodeQuestion):
+                return None
+            return new_session(bank, z, q, path)
+
+        threads = max(1, min(jobs or os.cpu_count() or 1, len(targets)))
+        ahead = Prestart(early, len(targets), depth=threads)
+        try:
+            graded = in_threads(lambda k: _grade_one(bank, z, *targets[order[k]], broken, session=ahead.claim(k)), range(len(targets)), jobs)
+        finally:
+            ahead.close()
+    results: list[Any] = [None] * len(targets)
+    for k, result in zip(order, graded):
+        results[k] = result
     return GradeReport(questions=[r for r in results if r.failure is None], failures=[r for r in results if r.failure is not None])

@@ -46,29 +46,26 @@ def sandbox(zygote: Optional[Zygote] = None, *, failed: Optional[list[Exception]
         own.close()
 
 
-def in_threads(
-    work: Callable[[T], R], items: Iterable[T], workers: Optional[int] = None, *, first: Optional[Callable[[T], Any]] = None
-) -> list[R]:
+def in_threads(work: Callable[[T], R], items: Iterable[T], workers: Optional[int] = None) -> list[R]:
     """``work`` of each item on ``workers`` threads (default: one per core, never more than
     items), results in the order of ``items``; this thread is one of them.  No other thread
     to be had: all in this thread.  ``work`` must not raise: each caller turns failures into
     results (a bug that raises anyway is re-raised here, after the other threads end).
-
-    ``first``: a weight; heavier items start first, so the longest gradings overlap the
-    many short ones instead of starting last and running alone at the end.
+    Items start in their order (grade_submissions puts the heaviest first).
 
     While the threads work, torch in this process computes on one thread: the threads and
     the children are the parallelism, and torch's own pool of one thread per core beside
     them only made the cores take turns (the reference of a 10240-token attention case
-    cost twice the CPU time on two threads, racing its own child).  And glibc's malloc
-    keeps freed blocks below 32 MiB for reuse from now on (grader.sandbox.heap)."""
+    cost twice the CPU time on two threads, racing its own child).  Python hands its lock
+    to a waiting thread after 1 ms instead of 5: a reference computed as hundreds of torch
+    calls takes the lock back after each, and waited out a grading thread's Python work
+    every time (the 10240-token reference ran 2-8 times slower beside one busy thread).
+    And glibc's malloc keeps freed blocks below 32 MiB for reuse from now on
+    (grader.sandbox.heap)."""
     items = list(items)
-    order = list(range(len(items)))
-    if first is not None:
-        order.sort(key=lambda i: first(items[i]), reverse=True)  # stable: equal weights keep their order
     results: list[Any] = [None] * len(items)
     errors: list[BaseException] = []
-    queue = iter(order)
+    queue = iter(range(len(items)))
     lock = threading.Lock()
 
     def run() -> None:
@@ -86,7 +83,7 @@ def in_threads(
     from grader.sandbox import heap
 
     heap.settle()  # references allocate and free tensors of MiBs: no mmap and page faults for each
-    with torch_on_one_thread():
+    with tuned_for_grading():
         threads = []
         for _ in range(count - 1):
             thread = threading.Thread(target=run, name="llamaprep-grading", daemon=True)
@@ -103,29 +100,34 @@ def in_threads(
     return results
 
 
-_threads_lock = threading.Lock()
-_threads_users = 0
-_threads_before = 0
+SWITCH_INTERVAL = 0.001  # seconds a thread may keep the interpreter lock while another waits
+
+_tuning_lock = threading.Lock()
+_tuning_users = 0
+_tuning_before: tuple[int, float] = (0, 0.0)
 
 
 @contextmanager
-def torch_on_one_thread() -> Iterator[None]:
-    """torch's intra-op threads set to one until the outermost user leaves, then as they
-    were.  Only if this process has imported torch: gradings always have."""
-    global _threads_users, _threads_before
+def tuned_for_grading() -> Iterator[None]:
+    """torch's intra-op threads set to one and the interpreter's switch interval to
+    ``SWITCH_INTERVAL`` until the outermost user leaves, then as they were.  torch's only if
+    this process has imported it: gradings always have."""
+    global _tuning_users, _tuning_before
     torch = sys.modules.get("torch")
-    if torch is None:
-        yield
-        return
-    with _threads_lock:
-        if _threads_users == 0:
-            _threads_before = torch.get_num_threads()
-            torch.set_num_threads(1)
-        _threads_users += 1
+    with _tuning_lock:
+        if _tuning_users == 0:
+            _tuning_before = (torch.get_num_threads() if torch is not None else 0, sys.getswitchinterval())
+            if torch is not None:
+                torch.set_num_threads(1)
+            sys.setswitchinterval(min(SWITCH_INTERVAL, _tuning_before[1]))
+        _tuning_users += 1
     try:
         yield
     finally:
-        with _threads_lock:
-            _threads_users -= 1
-            if _threads_users == 0:
-                torch.set_num_threads(_threads_before)
+        with _tuning_lock:
+            _tuning_users -= 1
+            if _tuning_users == 0:
+                threads, interval = _tuning_before
+                if torch is not None and threads:
+                    torch.set_num_threads(threads)
+                sys.setswitchinterval(interval)

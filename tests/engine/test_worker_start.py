@@ -24,17 +24,34 @@ def _faults():
         return int(f.read().rsplit(")", 1)[1].split()[7])  # minflt
 
 
+def _second_block_faults():
+    """Page faults of writing a 12 MiB malloc block after freeing one of the same size: 0
+    when malloc kept the first; 3072 when it unmapped it (glibc's start-up thresholds)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
+    counts = []
+    for _ in range(2):
+        before = _faults()
+        block = libc.malloc(12 << 20)
+        libc.memset(block, 1, 12 << 20)
+        libc.free(block)
+        counts.append(_faults() - before)
+    return counts[1]
+
+
 def rms_norm(*args, **kwargs):
     if _torch.get_num_threads() != 1:
         raise RuntimeError(f"torch runs on {_torch.get_num_threads()} threads in the worker")
     leaked = [name for name in _sys.modules if name.startswith("llamaprep_solution_")]
     if leaked:
         raise RuntimeError(f"the worker holds reference modules {leaked}")
-    _torch.ones(3 << 20)  # 12 MiB, freed at once
-    before = _faults()
-    _torch.ones(3 << 20)  # the same again: the freed block, not a fresh mapping of 3072 pages
-    if _faults() - before > 500:
-        raise RuntimeError(f"a freed 12 MiB block was mapped afresh ({_faults() - before} page faults)")
+    faults = _second_block_faults()
+    if faults > 500:
+        raise RuntimeError(f"a freed 12 MiB block was mapped afresh ({faults} page faults)")
     return _correct(*args, **kwargs)
 '''
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import platform
+import sys
 import threading
 
 import pytest
@@ -13,22 +14,15 @@ import torch
 
 from grader.grading import inputs
 from grader.grading.engine import grading_weight
-from grader.grading.parallel import in_threads, torch_on_one_thread
+from grader.grading.parallel import SWITCH_INTERVAL, in_threads, tuned_for_grading
 from grader.sandbox import heap
 from grader.sandbox.worker import find_banned
 
 
-def test_results_keep_the_order_of_the_items_whatever_runs_first():
+def test_items_start_in_their_order_and_results_keep_it():
     ran: list[int] = []
-    out = in_threads(lambda n: ran.append(n) or n * 10, [1, 5, 3, 4], workers=1, first=lambda n: n)
-    assert ran == [5, 4, 3, 1]  # heaviest first
-    assert out == [10, 50, 30, 40]
-
-
-def test_equal_weights_keep_their_order():
-    ran: list[str] = []
-    in_threads(ran.append, ["a", "b", "c", "d"], workers=1, first=lambda s: 0)
-    assert ran == ["a", "b", "c", "d"]
+    assert in_threads(lambda n: ran.append(n) or n * 10, [5, 4, 3, 1], workers=1) == [50, 40, 30, 10]
+    assert ran == [5, 4, 3, 1]
 
 
 def test_several_threads_share_the_items_and_this_thread_is_one_of_them():
@@ -65,14 +59,16 @@ def test_a_bug_in_the_work_is_raised_here_after_the_threads_end():
         in_threads(work, [1, 2, 3, 4], workers=2)
 
 
-def test_torch_computes_on_one_thread_while_gradings_run_and_as_before_after():
+def test_tuned_for_grading_and_a_short_switch_interval_while_gradings_run_and_as_before_after():
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        assert in_threads(lambda _: torch.get_num_threads(), [0, 1, 2], workers=2) == [1, 1, 1]
-        assert torch.get_num_threads() == 2
-        with torch_on_one_thread():
-            with torch_on_one_thread():  # nested: only the outermost restores
+        interval = sys.getswitchinterval()
+        seen = in_threads(lambda _: (torch.get_num_threads(), sys.getswitchinterval()), [0, 1, 2], workers=2)
+        assert seen == [(1, min(interval, SWITCH_INTERVAL))] * 3
+        assert torch.get_num_threads() == 2 and sys.getswitchinterval() == interval
+        with tuned_for_grading():
+            with tuned_for_grading():  # nested: only the outermost restores
                 pass
             assert torch.get_num_threads() == 1
         assert torch.get_num_threads() == 2
