@@ -48,3 +48,41 @@ def test_results_keep_the_order_of_the_targets_though_the_heaviest_is_graded_fir
     assert [r.id for r in report.questions] == ["rmsnorm-forward", "gqa-attention"]
     assert all(r.score == r.max_score for r in report.questions)
     assert [r.id for r in report.failures] == ["no-such-question"]
+
+
+# Spins on a thread from the moment it loads until its first call, which checks how much CPU
+# time the process used meanwhile.
+SPINS = REFERENCE + """
+import threading as _threading
+import time as _time
+
+_spinning = [True]
+
+
+def _spin():
+    while _spinning[0]:
+        pass
+
+
+_threading.Thread(target=_spin, daemon=True).start()
+_plain = rms_norm
+
+
+def rms_norm(*a, **k):
+    if _spinning[0]:
+        _spinning[0] = False
+        if _time.process_time() > 2.5:
+            raise RuntimeError(f"ran {_time.process_time():.1f} s of CPU time before its first call")
+    return _plain(*a, **k)
+"""
+
+
+def test_a_worker_waiting_its_turn_is_held_stopped(tmp_path, zygote):
+    # "spins" loads long before its turn (while "slow" sleeps through ~5 s of cases); held
+    # stopped meanwhile, its thread has used almost no CPU time by its first call.
+    slow = REFERENCE + "\nimport time as _time\n_plain = rms_norm\n\n\ndef rms_norm(*a, **k):\n    _time.sleep(0.6)\n    return _plain(*a, **k)\n"
+    bank = load_bank([make_bank(tmp_path, ["slow", "spins"], load_time_limit=1, time_limit=2, question_time_limit=6)])
+    paths = files(tmp_path, slow=slow, spins=SPINS)
+    report = grade_submissions(bank=bank, targets=[(qid_of(n), p) for n, p in paths.items()], zygote=zygote, jobs=1)
+    for result in report.questions:
+        assert result.score == result.max_score, [(c.name, c.message) for c in result.cases if c.status != "passed"]
