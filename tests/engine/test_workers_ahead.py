@@ -31,15 +31,21 @@ def test_a_load_started_early_that_never_ends_is_a_load_timeout(tmp_path, zygote
     assert {c.reason.code for c in spins.cases} == {"load-timeout"}, [(c.name, c.message) for c in spins.cases]
 
 
-def test_waiting_in_line_longer_than_the_load_backstop_costs_nothing(tmp_path, zygote):
-    # "slow" spends ~5 s of wall-clock time in its cases (sleeping, no CPU); "ready" was
-    # loaded meanwhile, long before its turn, under a 1 s load limit (a 4 s backstop).
-    slow = REFERENCE + "\nimport time as _time\n_plain = rms_norm\n\n\ndef rms_norm(*a, **k):\n    _time.sleep(0.6)\n    return _plain(*a, **k)\n"
-    bank = load_bank([make_bank(tmp_path, ["slow", "ready"], load_time_limit=1, time_limit=2, question_time_limit=20)])
-    paths = files(tmp_path, slow=slow, ready=REFERENCE)
+# Correct, and ~5 s of wall-clock time in its cases (sleeping, no CPU): the next question's
+# worker is loaded long before its turn.
+SLOW = REFERENCE + "\nimport time as _time\n_plain = rms_norm\n\n\ndef rms_norm(*a, **k):\n    _time.sleep(0.6)\n    return _plain(*a, **k)\n"
+
+
+def assert_full_marks_behind_slow(tmp_path, zygote, name: str, text: str, **limits) -> None:
+    bank = load_bank([make_bank(tmp_path, ["slow", name], load_time_limit=1, time_limit=2, **limits)])
+    paths = files(tmp_path, slow=SLOW, **{name: text})
     report = grade_submissions(bank=bank, targets=[(qid_of(n), p) for n, p in paths.items()], zygote=zygote, jobs=1)
     for result in report.questions:
         assert result.score == result.max_score, [(c.name, c.message) for c in result.cases if c.status != "passed"]
+
+
+def test_waiting_in_line_longer_than_the_load_backstop_costs_nothing(tmp_path, zygote):
+    assert_full_marks_behind_slow(tmp_path, zygote, "ready", REFERENCE, question_time_limit=20)  # a 1 s load limit: a 4 s backstop
 
 
 def test_results_keep_the_order_of_the_targets_though_the_heaviest_is_graded_first(bank, zygote):
@@ -78,11 +84,5 @@ def rms_norm(*a, **k):
 
 
 def test_a_worker_waiting_its_turn_is_held_stopped(tmp_path, zygote):
-    # "spins" loads long before its turn (while "slow" sleeps through ~5 s of cases); held
-    # stopped meanwhile, its thread has used almost no CPU time by its first call.
-    slow = REFERENCE + "\nimport time as _time\n_plain = rms_norm\n\n\ndef rms_norm(*a, **k):\n    _time.sleep(0.6)\n    return _plain(*a, **k)\n"
-    bank = load_bank([make_bank(tmp_path, ["slow", "spins"], load_time_limit=1, time_limit=2, question_time_limit=6)])
-    paths = files(tmp_path, slow=slow, spins=SPINS)
-    report = grade_submissions(bank=bank, targets=[(qid_of(n), p) for n, p in paths.items()], zygote=zygote, jobs=1)
-    for result in report.questions:
-        assert result.score == result.max_score, [(c.name, c.message) for c in result.cases if c.status != "passed"]
+    # held stopped meanwhile, its thread has used almost no CPU time by its first call
+    assert_full_marks_behind_slow(tmp_path, zygote, "spins", SPINS, question_time_limit=6)
