@@ -66,7 +66,22 @@ def load_solution(path: Path, qid: str) -> ModuleType:
         except BaseException:
             sys.modules.pop(name, None)
             raise
-        return module
+    oracle = oracle_path(path)
+    if oracle.is_file():  # loaded after the lock is released: it is a solution file of its own
+        module.__llamaprep_oracle__ = getattr(load_solution(oracle, f"{qid}-oracle"), ORACLE)  # type: ignore[attr-defined]
+    return module
+
+
+ORACLE = "oracle"
+
+
+def oracle_path(solution: Path) -> Path:
+    """Where a reference's oracle lives: ``<reference>_oracle.py`` beside it, defining
+    ``oracle`` with the reference's signature — the same function computed faster (e.g. with
+    a torch kernel the question bans, which is why it is not in the reference the learner may
+    read and the bank's own check grades).  tests/bank/test_oracles.py holds it to the
+    reference on every case."""
+    return solution.with_name(f"{solution.stem}_oracle.py")
 
 
 def _clone(value: Any) -> Any:
@@ -353,6 +368,12 @@ def _name_mistake(
     return None
 
 
+def _expected_function(q: CodeQuestion, solution: ModuleType) -> Any:
+    """What computes the expected values: the reference's oracle where it has one (oracle_path),
+    else the reference itself."""
+    return getattr(solution, "__llamaprep_oracle__", None) or getattr(solution, q.entry_point)
+
+
 def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: Case, points: float) -> CaseResult:
     names = list(case.args)
     values = inputs.build_args(q.id, case.name, case.args, case.seed)
@@ -365,7 +386,7 @@ def _grade_case(session: Session, q: CodeQuestion, solution: ModuleType, case: C
 
     def reference() -> None:  # computed while the child works on the same inputs
         try:
-            expected.append(drivers.DRIVERS[q.grading.driver](getattr(solution, q.entry_point), names, _clone(values)))
+            expected.append(drivers.DRIVERS[q.grading.driver](_expected_function(q, solution), names, _clone(values)))
         except Exception as exc:  # noqa: BLE001 - the bank's fault, not the learner's
             raise QuestionBroken(reason("reference-failed", case=case.name, type=type(exc).__name__, message=str(exc))) from None
 
