@@ -1,13 +1,12 @@
-"""The engine's shortcut for a value exactly equal to the expected one: it passes only what
-the comparison (grader.grading.compare.difference) would pass too."""
+"""The comparison's shortcut for a value exactly equal to the expected one: it passes only
+what the full comparison (grader.grading.compare.difference) would pass too."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from grader.grading.compare import difference
-from grader.grading.engine import identical
+from grader.grading.compare import compared, identical
 
 T = torch.tensor([1.5, float("inf"), -0.0, 3.0])
 PAIRS = [
@@ -31,4 +30,4 @@ PAIRS = [
 def test_identical_passes_only_what_the_comparison_passes(bank, actual, expected, same):
     assert identical(actual, expected) is same
     if same:
-        assert difference(actual, expected, bank.questions["rmsnorm-forward"].grading.tolerance) is None
+        assert compared(actual, expected, bank.questions["rmsnorm-forward"].grading.tolerance) is None  # the full comparison
