@@ -88,7 +88,7 @@ def _everywhere(
 
     if lang:
         os.environ["LLAMAPREP_LANG"] = lang
-    setup(out, err)
+    setup(out)
 
 
 def fail(message: str, code: int = 2, lang: Optional[str] = None) -> None:

@@ -57,7 +57,7 @@ class TrimmedStream:
         return getattr(self._target(), "encoding", None) or "utf-8"
 
 
-def setup(out, err=None) -> None:
+def setup(out) -> None:
     """Called once a command starts: ``out`` (a grader.ui.term console) writes trimmed lines
     to stdout."""
     if not isinstance(out.file, TrimmedStream):

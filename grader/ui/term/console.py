@@ -10,7 +10,7 @@ import shutil
 import sys
 from typing import Any, Optional, TextIO
 
-from grader.ui.term.style import RESET, sgr
+from grader.ui.term.style import RESET, join, sgr
 from grader.ui.term.text import Line, Text
 
 # Control characters in what is printed (an escape in a file name, a carriage return in an
@@ -73,7 +73,7 @@ class Console:
             renderable = Text(renderable, style or "")
         elif style and isinstance(renderable, Text):
             renderable = renderable.copy()
-            renderable.style = f"{style} {renderable.style}".strip()
+            renderable.style = join(style, renderable.style)
         if soft_wrap and isinstance(renderable, Text):
             return [renderable.styled(0, len(renderable.plain))] if renderable.plain else [[]]
         return renderable.lines(self.width)

@@ -10,16 +10,16 @@ from typing import Any, Optional
 
 from grader.ui.term import box as boxes
 from grader.ui.term.cells import cell_len, crop
-from grader.ui.term.text import Line, Text, pad
+from grader.ui.term.text import Line, as_text, pad
 from grader.ui.term.to_rich import RichRenderable
 
 
 def lines_of(renderable: Any, width: int) -> list[Line]:
-    return (Text(renderable) if isinstance(renderable, str) else renderable).lines(width)
+    return as_text(renderable).lines(width)
 
 
 def measure(renderable: Any, width: int) -> tuple[int, int]:
-    lo, hi = (Text(renderable) if isinstance(renderable, str) else renderable).measure(width)
+    lo, hi = as_text(renderable).measure(width)
     return min(lo, width), min(hi, width)
 
 

@@ -212,7 +212,7 @@ class Table(RichRenderable):
     def _row(self, cells: list[Any], widths: list[int], pads: list[tuple[int, int]], header: bool = False) -> list[Line]:
         rendered = []
         for col, cell, w in zip(self.columns, cells, widths):
-            text = as_text(cell) if isinstance(cell, (str, Text)) else cell
+            text = as_text(cell)
             if isinstance(text, Text):
                 text = text.copy()
                 text.style = join(self.header_style if header else col.style, text.style)

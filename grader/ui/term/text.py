@@ -7,7 +7,7 @@ be (``measure(width)``), which tables use to size their columns.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from grader.ui.term.cells import cell_len, char_width, crop
 from grader.ui.term.style import join
@@ -160,8 +160,9 @@ class Text(RichRenderable):
         return [line]
 
 
-def as_text(thing: Union[str, Text]) -> Text:
-    return thing if isinstance(thing, Text) else Text(thing)
+def as_text(thing: Any) -> Any:
+    """A string as a Text; any other renderable as it is."""
+    return Text(thing) if isinstance(thing, str) else thing
 
 
 def line_len(line: Line) -> int:
